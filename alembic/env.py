@@ -1,0 +1,43 @@
+"""Alembic environment: runs on a connection handed over by alliancekb, or on a URL.
+
+alliancekb runs migrations in-process (`alliancekb db upgrade`) and passes its connection in
+`config.attributes["connection"]`; the `alembic` command line uses $ALLIANCEKB_DATABASE_URL.
+Logging is left to the application: no fileConfig here.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from alliancekb.db import make_engine, resolve_url
+from alliancekb.models import Base
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(resolve_url(context.config.get_main_option("sqlalchemy.url")))
+    with engine.connect() as conn:
+        _run(conn)
+        conn.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("alliancekb migrations run online only: use `alliancekb db upgrade`")
+run_migrations_online()

@@ -1,0 +1,3 @@
+from alliancekb.cli import main
+
+main()

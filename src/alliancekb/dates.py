@@ -1,0 +1,83 @@
+"""Partial dates (`1954`, `1954-07`, `1954-07-21`) that keep their precision."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+FORMAT_HINT = "use YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; never invents what is unknown."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse an ISO partial date; raise ValueError naming the value and the fix."""
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date ({FORMAT_HINT})")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"'{text}' has no month {month} ({FORMAT_HINT})")
+        if day is not None:
+            assert month is not None
+            if not 1 <= day <= calendar.monthrange(year, month)[1]:
+                raise ValueError(f"'{text}' is not a day of the calendar ({FORMAT_HINT})")
+        if year < 1000:
+            raise ValueError(f"'{text}' has a year before 1000 ({FORMAT_HINT})")
+        return cls(year, month, day)
+
+    @classmethod
+    def from_parts(cls, year: int, month: int | None, day: int | None) -> PartialDate:
+        """Build from split fields, where a missing month or day is None."""
+        if month is None:
+            return cls.parse(f"{year:04d}")
+        if day is None:
+            return cls.parse(f"{year:04d}-{month:02d}")
+        return cls.parse(f"{year:04d}-{month:02d}-{day:02d}")
+
+    @property
+    def first_day(self) -> dt.date:
+        """The earliest day the date can mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The latest day the date can mean."""
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return dt.date(self.year, month, day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+
+def parse_optional(text: str | None) -> PartialDate | None:
+    return None if text is None else PartialDate.parse(text)
+
+
+def first_day(text: str) -> dt.date:
+    return PartialDate.parse(text).first_day
+
+
+def last_day(text: str | None) -> dt.date | None:
+    return None if text is None else PartialDate.parse(text).last_day

@@ -1,0 +1,141 @@
+"""Whole-table exports: each row as its canonical record (what `add` and `seed` read back)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from alliancekb.models import (
+    OBLIGATIONS,
+    Alignment,
+    Alliance,
+    Event,
+    EventParticipant,
+    Membership,
+    Source,
+    State,
+    SystemSpell,
+    Treaty,
+    TreatyParty,
+)
+from alliancekb.store import (
+    alignment_record,
+    alliance_record,
+    event_record,
+    source_record,
+    state_record,
+    treaty_record,
+)
+
+Row = dict[str, Any]
+BATCH = 500
+
+
+def _rows(session: Session, query: Any, record: Callable[[Any], Row]) -> Iterator[Row]:
+    for row in session.scalars(query.execution_options(yield_per=BATCH)):
+        yield record(row)
+
+
+def sources(session: Session) -> Iterator[Row]:
+    return _rows(session, select(Source).order_by(Source.key), source_record)
+
+
+def states(session: Session) -> Iterator[Row]:
+    query = (
+        select(State)
+        .options(
+            selectinload(State.source),
+            selectinload(State.names),
+            selectinload(State.spells).selectinload(SystemSpell.source),
+        )
+        .order_by(State.ccode)
+    )
+    return _rows(session, query, state_record)
+
+
+def treaties(session: Session) -> Iterator[Row]:
+    query = (
+        select(Treaty)
+        .options(
+            selectinload(Treaty.source),
+            selectinload(Treaty.supersedes),
+            selectinload(Treaty.parties).selectinload(TreatyParty.state),
+        )
+        .order_by(Treaty.key)
+    )
+    return _rows(session, query, treaty_record)
+
+
+def alliances(session: Session) -> Iterator[Row]:
+    query = (
+        select(Alliance)
+        .options(
+            selectinload(Alliance.source),
+            selectinload(Alliance.treaty),
+            selectinload(Alliance.memberships).selectinload(Membership.state),
+        )
+        .order_by(Alliance.key)
+    )
+    return _rows(session, query, alliance_record)
+
+
+def memberships(session: Session) -> Iterator[Row]:
+    query = (
+        select(Alliance.key, Source.key, State.ccode, State.stateabb, Membership)
+        .join(Membership.alliance)
+        .join(Alliance.source)
+        .join(Membership.state)
+        .order_by(Alliance.key, Membership.phase, Membership.start_day, State.ccode)
+        .execution_options(yield_per=BATCH)
+    )
+    for alliance, source, ccode, abb, m in session.execute(query):
+        row: Row = {
+            "alliance": alliance,
+            "source": source,
+            "ccode": ccode,
+            "stateabb": abb,
+            "phase": m.phase,
+            "start": m.start,
+            "end": m.end,
+        }
+        row.update({name: getattr(m, name) for name in OBLIGATIONS})
+        yield row
+
+
+def alignments(session: Session) -> Iterator[Row]:
+    query = (
+        select(Alignment)
+        .options(
+            selectinload(Alignment.source),
+            selectinload(Alignment.state_a),
+            selectinload(Alignment.state_b),
+        )
+        .order_by(Alignment.key)
+    )
+    return _rows(session, query, alignment_record)
+
+
+def events(session: Session) -> Iterator[Row]:
+    query = (
+        select(Event)
+        .options(
+            selectinload(Event.source),
+            selectinload(Event.participants).selectinload(EventParticipant.state),
+        )
+        .order_by(Event.key)
+    )
+    return _rows(session, query, event_record)
+
+
+TABLES: dict[str, Callable[[Session], Iterator[Row]]] = {
+    "states": states,
+    "treaties": treaties,
+    "alliances": alliances,
+    "memberships": memberships,
+    "alignments": alignments,
+    "events": events,
+    "sources": sources,
+}

@@ -1,0 +1,186 @@
+"""The Python API: one object for a knowledge base, as a notebook or the CLI uses it.
+
+    >>> from alliancekb import KnowledgeBase
+    >>> kb = KnowledgeBase.open()                      # the embedded default, seeded
+    >>> [row["name"] for row in kb.allies("Vietnam", year=1985)]
+    ['Soviet Union', 'Laos']
+
+Every listing is a generator of dict rows; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from alliancekb import db, export, panels, queries
+from alliancekb.errors import AllianceKBError
+from alliancekb.seed import WriteSummary, seed
+from alliancekb.store import WriteContext
+
+Row = dict[str, Any]
+
+
+class KnowledgeBase:
+    """A knowledge base on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine, url: str, created: bool = False) -> None:
+        self.engine = engine
+        self.url = url
+        self.created = created
+
+    @classmethod
+    def open(cls, url: str | None = None, *, check_schema: bool = True) -> KnowledgeBase:
+        """Open a database; the embedded default is created, migrated and seeded on first use.
+
+        Any other database must be at the current schema (`alliancekb db upgrade`).
+        """
+        resolved = db.resolve_url(url)
+        created = False
+        if resolved == db.default_url() and not db.default_path().exists():
+            db.default_path().parent.mkdir(parents=True, exist_ok=True)
+            engine = db.make_engine(resolved)
+            try:
+                db.upgrade(engine)
+                seed(engine, db.bundled_seed(), WriteContext(command="first use"))
+            except BaseException:
+                engine.dispose()
+                db.default_path().unlink(missing_ok=True)
+                raise
+            created = True
+        else:
+            path = db.sqlite_file(resolved)
+            if path is not None and not path.parent.is_dir():
+                raise AllianceKBError(
+                    f"no folder {path.parent} for the database {path}: create it first"
+                )
+            engine = db.make_engine(resolved)
+        kb = cls(engine, resolved, created)
+        if check_schema:
+            db.ensure_current(engine)
+        return kb
+
+    # --- schema ------------------------------------------------------------------------------
+    def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
+        before = db.current_revision(self.engine)
+        db.upgrade(self.engine, revision)
+        return before, db.current_revision(self.engine)
+
+    def downgrade(self, revision: str) -> tuple[str | None, str | None]:
+        before = db.current_revision(self.engine)
+        db.downgrade(self.engine, revision)
+        return before, db.current_revision(self.engine)
+
+    def current(self) -> tuple[str | None, str]:
+        return db.current_revision(self.engine), db.head_revision()
+
+    # --- writes ------------------------------------------------------------------------------
+    def seed(self, path: Path | None = None, *, command: str = "seed") -> WriteSummary:
+        """Upsert a seed file (default: the bundled Vietnam seed) in one transaction."""
+        return seed(self.engine, path or db.bundled_seed(), WriteContext(command=command))
+
+    # --- listings ----------------------------------------------------------------------------
+    def _stream(self, make: Callable[..., Iterator[Row]], *args: Any, **kw: Any) -> Iterator[Row]:
+        with db.read_session(self.engine) as session:
+            yield from make(session, *args, **kw)
+
+    def _first(self, make: Callable[..., Iterator[Row]], *args: Any, **kw: Any) -> Iterator[Row]:
+        """Run the query up to its first row now, so bad arguments raise before any output."""
+        rows = self._stream(make, *args, **kw)
+        try:
+            first = next(rows)
+        except StopIteration:
+            return iter(())
+
+        def chained() -> Iterator[Row]:
+            yield first
+            yield from rows
+
+        return chained()
+
+    def states(
+        self, year: int | None = None, on: dt.date | None = None, state: str | None = None
+    ) -> Iterator[Row]:
+        return self._first(queries.states, queries.Window.of(year, on), state)
+
+    def alliances(
+        self,
+        year: int | None = None,
+        on: dt.date | None = None,
+        state: str | None = None,
+        source: str | None = None,
+    ) -> Iterator[Row]:
+        return self._first(queries.alliances, queries.Window.of(year, on), state, source)
+
+    def allies(
+        self,
+        state: str,
+        year: int | None = None,
+        on: dt.date | None = None,
+        source: str | None = None,
+    ) -> Iterator[Row]:
+        return self._first(queries.allies, state, queries.Window.of(year, on), source)
+
+    def treaties(
+        self,
+        year: int | None = None,
+        on: dt.date | None = None,
+        state: str | None = None,
+        source: str | None = None,
+    ) -> Iterator[Row]:
+        return self._first(queries.treaties, queries.Window.of(year, on), state, source)
+
+    def alignments(
+        self,
+        year: int | None = None,
+        on: dt.date | None = None,
+        state: str | None = None,
+        source: str | None = None,
+    ) -> Iterator[Row]:
+        return self._first(queries.alignments, queries.Window.of(year, on), state, source)
+
+    def events(
+        self,
+        year: int | None = None,
+        on: dt.date | None = None,
+        state: str | None = None,
+        source: str | None = None,
+    ) -> Iterator[Row]:
+        return self._first(queries.events, queries.Window.of(year, on), state, source)
+
+    def coverage_notes(
+        self,
+        year: int | None = None,
+        on: dt.date | None = None,
+        source: str | None = None,
+        kind: str = "alliances",
+    ) -> list[str]:
+        """Lines naming each source of alliances (or alignments) that does not cover the year."""
+        from alliancekb.models import Alignment, Alliance
+
+        model = Alignment if kind == "alignments" else Alliance
+        with db.read_session(self.engine) as session:
+            return queries.coverage_notes(session, queries.Window.of(year, on), source, model)
+
+    # --- exports and panels ------------------------------------------------------------------
+    def export(self, table: str) -> Iterator[Row]:
+        return self._first(export.TABLES[table])
+
+    def dyad_years(
+        self,
+        source: str | None = None,
+        directed: bool = False,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> Iterator[Row]:
+        span = panels.Span(first, last)
+        return self._first(panels.dyad_years, source, directed, span)
+
+    def state_years(
+        self, source: str | None = None, first: int | None = None, last: int | None = None
+    ) -> Iterator[Row]:
+        return self._first(panels.state_years, source, panels.Span(first, last))

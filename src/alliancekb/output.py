@@ -1,0 +1,111 @@
+"""One writer for every listing: table, csv, json and ndjson, streaming rows as they come.
+
+Only the table view holds its rows (to size the columns). CSV cells that a spreadsheet would
+run as a formula are neutralised unless `raw` is set; numbers and dates are left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from enum import StrEnum
+from itertools import chain
+from typing import Any, TextIO
+
+Row = dict[str, Any]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL = 60
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+
+
+def _text(value: Any, *, booleans: tuple[str, str]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return booleans[0] if value else booleans[1]
+    if isinstance(value, list | tuple):
+        if any(isinstance(v, dict) for v in value):
+            return json.dumps(value, ensure_ascii=False)
+        return "; ".join(_text(v, booleans=booleans) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def csv_cell(value: Any, raw: bool = False) -> Any:
+    """A CSV cell: 1/0 for booleans, empty for unknown, formulas neutralised with a quote."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = _text(value, booleans=("1", "0"))
+    if not raw and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def write_rows(
+    rows: Iterable[Row],
+    fmt: Format,
+    out: TextIO,
+    *,
+    columns: Sequence[str] | None = None,
+    table_columns: Sequence[str] | None = None,
+    raw: bool = False,
+) -> int:
+    """Write rows in a format; return how many were written."""
+    iterator = iter(rows)
+    if fmt is Format.table:
+        return _table(list(iterator), out, table_columns or columns)
+    if fmt is Format.csv:
+        return _csv(iterator, out, columns, raw)
+    count = 0
+    if fmt is Format.ndjson:
+        for row in iterator:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    out.write("[")
+    for row in iterator:
+        out.write(("\n" if count == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _csv(rows: Iterator[Row], out: TextIO, columns: Sequence[str] | None, raw: bool) -> int:
+    first = next(rows, None)
+    header = list(columns) if columns else list(first) if first else []
+    if not header:
+        return 0
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    for row in chain([first], rows) if first is not None else ():
+        writer.writerow([csv_cell(row.get(name), raw) for name in header])
+        count += 1
+    return count
+
+
+def _table(rows: list[Row], out: TextIO, columns: Sequence[str] | None) -> int:
+    if not rows:
+        out.write("(no rows)\n")
+        return 0
+    header = list(columns) if columns else list(rows[0])
+    cells = [[_short(_text(r.get(c), booleans=("yes", "no"))) for c in header] for r in rows]
+    widths = [max(len(h), *(len(line[i]) for line in cells)) for i, h in enumerate(header)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for line in cells:
+        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    return len(rows)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"

@@ -1,0 +1,98 @@
+"""Finding states by ccode, stateabb, ISO3 or any recorded name; naming them as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliancekb.errors import Ambiguous, NotFound
+from alliancekb.models import State, StateName
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    id: int
+    ccode: int
+    stateabb: str
+    name: str
+
+
+class StateDirectory:
+    """All states of a database, loaded once, for resolving references and naming states."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_id: dict[int, StateInfo] = {}
+        self._keys: dict[str, set[int]] = defaultdict(set)
+        self._names: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+        for state in session.scalars(select(State)):
+            self._add(state.id, state.ccode, state.stateabb, state.name, state.iso3)
+        rows = session.execute(
+            select(
+                StateName.state_id, StateName.start_day, StateName.end_day, StateName.name
+            ).order_by(StateName.start_day)
+        )
+        for state_id, start_day, end_day, name in rows:
+            self._names[state_id].append((start_day, end_day, name))
+            self._keys[name.casefold()].add(state_id)
+
+    def _add(self, state_id: int, ccode: int, abb: str, name: str, iso3: str | None) -> None:
+        self.by_id[state_id] = StateInfo(state_id, ccode, abb, name)
+        for key in (str(ccode), abb, name, iso3):
+            if key:
+                self._keys[key.casefold()].add(state_id)
+
+    def add(self, state: State) -> None:
+        """Make a state written in this transaction findable."""
+        self._add(state.id, state.ccode, state.stateabb, state.name, state.iso3)
+        for entry in state.names:
+            self._names[state.id].append((entry.start_day, entry.end_day, entry.name))
+            self._keys[entry.name.casefold()].add(state.id)
+
+    def resolve(self, ref: str | int) -> StateInfo:
+        """The one state a reference names; NotFound suggests the closest, Ambiguous lists all."""
+        text = str(ref).strip()
+        ids = self._keys.get(text.casefold(), set())
+        if len(ids) == 1:
+            return self.by_id[next(iter(ids))]
+        if ids:
+            candidates = ", ".join(
+                f"{s.name} ({s.ccode} {s.stateabb})"
+                for s in sorted((self.by_id[i] for i in ids), key=lambda s: s.ccode)
+            )
+            raise Ambiguous(f"state '{text}' is ambiguous: it matches {candidates}; use a ccode")
+        close = difflib.get_close_matches(text.casefold(), list(self._keys), n=3, cutoff=0.6)
+        hint = ""
+        if close:
+            names = sorted({self.label(next(iter(self._keys[c]))) for c in close})
+            hint = f"; closest: {', '.join(names)}"
+        raise NotFound(
+            f"unknown state '{text}' (use a ccode, stateabb, ISO3 or recorded name{hint})"
+        )
+
+    def label(self, state_id: int) -> str:
+        s = self.by_id[state_id]
+        return f"{s.stateabb} ({s.ccode} {s.name})"
+
+    def name_on(self, state_id: int, day: dt.date | None) -> str:
+        """The state's name on a day: the recorded name in force then, else its common name."""
+        state = self.by_id[state_id]
+        names = self._names.get(state_id)
+        if day is None or not names:
+            return state.name
+        current = [n for s, e, n in names if s <= day and (e is None or day <= e)]
+        if current:
+            return current[-1]
+        later = [n for s, _e, n in names if s.year == day.year]
+        return later[0] if later else state.name
+
+
+def name_day(year: int | None, on: dt.date | None) -> dt.date | None:
+    """The day whose name a listing shows: the day asked, else the first day of the year."""
+    if on is not None:
+        return on
+    return dt.date(year, 1, 1) if year is not None else None

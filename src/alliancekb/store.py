@@ -1,0 +1,404 @@
+"""Records in and out of the database: the canonical record of each row, and upserts by key.
+
+`record_of(row)` gives the record as `export --format json`, `dump` and the change log show it;
+`Writer.upsert(record)` writes an input record by its natural key and reports whether it added,
+changed or left the row as it was, logging every change with the values before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliancekb.dates import PartialDate
+from alliancekb.errors import AllianceKBError, InvalidInput
+from alliancekb.models import (
+    OBLIGATIONS,
+    Alignment,
+    Alliance,
+    Change,
+    Event,
+    EventParticipant,
+    Membership,
+    Source,
+    State,
+    StateName,
+    SystemSpell,
+    Treaty,
+    TreatyParty,
+)
+from alliancekb.schemas import (
+    AlignmentIn,
+    AllianceIn,
+    EventIn,
+    Record,
+    SourceIn,
+    StateIn,
+    TreatyIn,
+)
+from alliancekb.states import StateDirectory
+
+Row = dict[str, Any]
+
+
+def _day(text: str | None, last: bool = False) -> dt.date | None:
+    if text is None:
+        return None
+    date = PartialDate.parse(text)
+    return date.last_day if last else date.first_day
+
+
+def _set_period(row: Any, start: str, end: str | None) -> None:
+    row.start, row.end = start, end
+    row.start_day = _day(start)
+    row.end_day = _day(end, last=True)
+
+
+# --- canonical records of rows ---------------------------------------------------------------
+
+
+def source_record(row: Source) -> Row:
+    return {
+        "key": row.key,
+        "title": row.title,
+        "citation": row.citation,
+        "url": row.url,
+        "version": row.version,
+        "licence": row.licence,
+        "coverage_start": row.coverage_start,
+        "coverage_end": row.coverage_end,
+        "notes": row.notes,
+    }
+
+
+def state_record(row: State) -> Row:
+    return {
+        "ccode": row.ccode,
+        "stateabb": row.stateabb,
+        "name": row.name,
+        "iso3": row.iso3,
+        "gwcode": row.gwcode,
+        "source": row.source.key,
+        "names": [
+            {"name": n.name, "start": n.start, "end": n.end}
+            for n in sorted(row.names, key=lambda n: (n.start_day, n.name))
+        ],
+        "spells": [
+            {"start": s.start, "end": s.end, "source": s.source.key}
+            for s in sorted(row.spells, key=lambda s: (s.start_day, s.source.key))
+        ],
+    }
+
+
+def treaty_record(row: Treaty) -> Row:
+    return {
+        "key": row.key,
+        "title": row.title,
+        "signed": row.signed,
+        "in_force": row.in_force,
+        "ended": row.ended,
+        "parties": sorted(p.state.ccode for p in row.parties),
+        "supersedes": row.supersedes.key if row.supersedes else None,
+        "source": row.source.key,
+        "atopid": row.atopid,
+        "cow4id": row.cow4id,
+        "duration_months": row.duration_months,
+        "renewal_months": row.renewal_months,
+        "notes": row.notes,
+    }
+
+
+def member_record(row: Membership) -> Row:
+    record: Row = {"state": row.state.ccode, "phase": row.phase, "start": row.start, "end": row.end}
+    record.update({name: getattr(row, name) for name in OBLIGATIONS})
+    return record
+
+
+def alliance_record(row: Alliance) -> Row:
+    return {
+        "key": row.key,
+        "source": row.source.key,
+        "external_id": row.external_id,
+        "treaty": row.treaty.key if row.treaty else None,
+        "title": row.title,
+        "formal": row.formal,
+        "start": row.start,
+        "end": row.end,
+        "notes": row.notes,
+        "members": [member_record(m) for m in _sorted_members(row.memberships)],
+    }
+
+
+def _sorted_members(members: list[Membership]) -> list[Membership]:
+    return sorted(members, key=lambda m: (m.phase, m.start_day, m.state.ccode))
+
+
+def alignment_record(row: Alignment) -> Row:
+    return {
+        "key": row.key,
+        "states": [row.state_a.ccode, row.state_b.ccode],
+        "start": row.start,
+        "end": row.end,
+        "shared_ideology": row.shared_ideology,
+        "shared_security": row.shared_security,
+        "source": row.source.key,
+        "rationale": row.rationale,
+    }
+
+
+def event_record(row: Event) -> Row:
+    return {
+        "key": row.key,
+        "title": row.title,
+        "kind": row.kind,
+        "start": row.start,
+        "end": row.end,
+        "participants": sorted(p.state.ccode for p in row.participants),
+        "source": row.source.key,
+        "notes": row.notes,
+    }
+
+
+# --- writing input records -------------------------------------------------------------------
+
+
+@dataclass
+class WriteContext:
+    """Who writes, with which command: stamped on every change-log entry."""
+
+    command: str
+    by: str = field(default_factory=lambda: os.environ.get("ALLIANCEKB_USER") or _os_user())
+    at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class Writer:
+    """Upserts input records by natural key inside one session (one transaction)."""
+
+    def __init__(self, session: Session, context: WriteContext) -> None:
+        self.session = session
+        self.context = context
+        self.states = StateDirectory(session)
+        self.counts: Counter[str] = Counter()
+
+    # references ------------------------------------------------------------------------------
+    def source(self, key: str) -> Source:
+        found = self.session.scalar(select(Source).where(Source.key == key))
+        if found is None:
+            raise InvalidInput(f"unknown source '{key}': add it under sources first")
+        return found
+
+    def state(self, ref: str) -> State:
+        try:
+            info = self.states.resolve(ref)
+        except AllianceKBError as exc:
+            raise InvalidInput(str(exc)) from None
+        return self.session.get_one(State, info.id)
+
+    def treaty(self, key: str) -> Treaty:
+        found = self.session.scalar(select(Treaty).where(Treaty.key == key))
+        if found is None:
+            raise InvalidInput(f"unknown treaty '{key}': add it under treaties first")
+        return found
+
+    # the change log --------------------------------------------------------------------------
+    def _log(self, kind: str, key: str, before: Row | None, after: Row | None) -> str:
+        if before == after:
+            self.counts["unchanged"] += 1
+            return "unchanged"
+        action = "added" if before is None else "changed"
+        self.counts[action] += 1
+        self.session.add(
+            Change(
+                at=self.context.at,
+                by=self.context.by,
+                command=self.context.command,
+                record_type=kind,
+                record_key=key,
+                action=action,
+                before=None if before is None else json.dumps(before, ensure_ascii=False),
+                after=None if after is None else json.dumps(after, ensure_ascii=False),
+            )
+        )
+        return action
+
+    def upsert(self, record: Record) -> str:
+        """Write one record; return 'added', 'changed' or 'unchanged'."""
+        if isinstance(record, SourceIn):
+            return self._source(record)
+        if isinstance(record, StateIn):
+            return self._state(record)
+        if isinstance(record, TreatyIn):
+            return self._treaty(record)
+        if isinstance(record, AllianceIn):
+            return self._alliance(record)
+        if isinstance(record, AlignmentIn):
+            return self._alignment(record)
+        if isinstance(record, EventIn):
+            return self._event(record)
+        raise TypeError(type(record).__name__)
+
+    def _source(self, rec: SourceIn) -> str:
+        row = self.session.scalar(select(Source).where(Source.key == rec.key))
+        before = source_record(row) if row else None
+        after = rec.model_dump()
+        if before == after:
+            return self._log("source", rec.key, before, after)
+        if row is None:
+            row = Source()
+            self.session.add(row)
+        for name, value in after.items():
+            setattr(row, name, value)
+        self.session.flush()
+        return self._log("source", rec.key, before, after)
+
+    def _state(self, rec: StateIn) -> str:
+        row = self.session.scalar(select(State).where(State.ccode == rec.ccode))
+        before = state_record(row) if row else None
+        source = self.source(rec.source)
+        spells = [(s, self.source(s.source)) for s in rec.spells]
+        after = rec.model_dump()
+        after["names"].sort(key=lambda n: (_day(n["start"]), n["name"]))
+        after["spells"].sort(key=lambda s: (_day(s["start"]), s["source"]))
+        if before == after:
+            return self._log("state", str(rec.ccode), before, after)
+        if row is None:
+            row = State(ccode=rec.ccode)
+            self.session.add(row)
+        else:
+            row.names.clear()
+            row.spells.clear()
+            self.session.flush()
+        row.stateabb, row.name, row.iso3, row.gwcode = rec.stateabb, rec.name, rec.iso3, rec.gwcode
+        row.source = source
+        for n in rec.names:
+            name = StateName(name=n.name)
+            _set_period(name, n.start, n.end)
+            row.names.append(name)
+        for s, spell_source in spells:
+            spell = SystemSpell(source=spell_source)
+            _set_period(spell, s.start, s.end)
+            row.spells.append(spell)
+        self.session.flush()
+        self.states.add(row)
+        return self._log("state", str(rec.ccode), before, after)
+
+    def _treaty(self, rec: TreatyIn) -> str:
+        row = self.session.scalar(select(Treaty).where(Treaty.key == rec.key))
+        before = treaty_record(row) if row else None
+        parties = sorted({self.state(p).ccode: self.state(p) for p in rec.parties}.items())
+        supersedes = self.treaty(rec.supersedes) if rec.supersedes else None
+        source = self.source(rec.source)
+        after = rec.model_dump()
+        after["parties"] = [ccode for ccode, _ in parties]
+        if before == after:
+            return self._log("treaty", rec.key, before, after)
+        if row is None:
+            row = Treaty(key=rec.key)
+            self.session.add(row)
+        else:
+            row.parties.clear()
+            self.session.flush()
+        for name in ("title", "atopid", "cow4id", "duration_months", "renewal_months", "notes"):
+            setattr(row, name, getattr(rec, name))
+        for name in ("signed", "in_force", "ended"):
+            value = getattr(rec, name)
+            setattr(row, name, value)
+            setattr(row, f"{name}_day", _day(value, last=name == "ended"))
+        row.supersedes, row.source = supersedes, source
+        row.parties.extend(TreatyParty(state=state) for _, state in parties)
+        self.session.flush()
+        return self._log("treaty", rec.key, before, after)
+
+    def _alliance(self, rec: AllianceIn) -> str:
+        row = self.session.scalar(select(Alliance).where(Alliance.key == rec.key))
+        before = alliance_record(row) if row else None
+        source = self.source(rec.source)
+        treaty = self.treaty(rec.treaty) if rec.treaty else None
+        members = [(m, self.state(m.state)) for m in rec.members]
+        after = rec.model_dump()
+        for item, (_, state) in zip(after["members"], members, strict=True):
+            item["state"] = state.ccode
+        after["members"].sort(key=lambda m: (m["phase"], _day(m["start"]), m["state"]))
+        if before == after:
+            return self._log("alliance", rec.key, before, after)
+        if row is None:
+            row = Alliance(key=rec.key)
+            self.session.add(row)
+        else:
+            row.memberships.clear()
+            self.session.flush()
+        row.source, row.treaty = source, treaty
+        row.external_id, row.title, row.formal, row.notes = (
+            rec.external_id,
+            rec.title,
+            rec.formal,
+            rec.notes,
+        )
+        _set_period(row, rec.start, rec.end)
+        for m, state in members:
+            membership = Membership(state=state, phase=m.phase)
+            _set_period(membership, m.start, m.end)
+            for name in OBLIGATIONS:
+                setattr(membership, name, getattr(m, name))
+            row.memberships.append(membership)
+        self.session.flush()
+        return self._log("alliance", rec.key, before, after)
+
+    def _alignment(self, rec: AlignmentIn) -> str:
+        row = self.session.scalar(select(Alignment).where(Alignment.key == rec.key))
+        before = alignment_record(row) if row else None
+        a, b = (self.state(s) for s in rec.states)
+        if a.id == b.id:
+            raise InvalidInput(f"an alignment needs two different states, got {a.stateabb} twice")
+        source = self.source(rec.source)
+        after = rec.model_dump()
+        after["states"] = [a.ccode, b.ccode]
+        if before == after:
+            return self._log("alignment", rec.key, before, after)
+        if row is None:
+            row = Alignment(key=rec.key)
+            self.session.add(row)
+        row.state_a, row.state_b, row.source = a, b, source
+        row.shared_ideology, row.shared_security = rec.shared_ideology, rec.shared_security
+        row.rationale = rec.rationale
+        _set_period(row, rec.start, rec.end)
+        self.session.flush()
+        return self._log("alignment", rec.key, before, after)
+
+    def _event(self, rec: EventIn) -> str:
+        row = self.session.scalar(select(Event).where(Event.key == rec.key))
+        before = event_record(row) if row else None
+        participants = sorted(
+            {self.state(p).ccode: self.state(p) for p in rec.participants}.items()
+        )
+        source = self.source(rec.source)
+        after = rec.model_dump()
+        after["participants"] = [ccode for ccode, _ in participants]
+        if before == after:
+            return self._log("event", rec.key, before, after)
+        if row is None:
+            row = Event(key=rec.key)
+            self.session.add(row)
+        else:
+            row.participants.clear()
+            self.session.flush()
+        row.title, row.kind, row.notes, row.source = rec.title, rec.kind, rec.notes, source
+        _set_period(row, rec.start, rec.end)
+        row.participants.extend(EventParticipant(state=state) for _, state in participants)
+        self.session.flush()
+        return self._log("event", rec.key, before, after)
