@@ -294,13 +294,12 @@ def treaties(
         query = query.where(
             Treaty.id.in_(select(TreatyParty.treaty_id).where(TreatyParty.state_id == party.id))
         )
-    superseded_by = dict(
-        session.execute(
+    superseded_by = {
+        old: new
+        for old, new in session.execute(
             select(Treaty.supersedes_id, Treaty.key).where(Treaty.supersedes_id.is_not(None))
         )
-        .tuples()
-        .all()
-    )
+    }
     for row in session.scalars(query):
         parties = sorted((p.state_id for p in row.parties), key=lambda i: directory.by_id[i].ccode)
         yield {
