@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
@@ -98,14 +99,22 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+# Any constant: PostgreSQL writers queue on this advisory lock as SQLite writers do on
+# BEGIN IMMEDIATE, so two analysts adding the same key never race into a unique violation
+# and an amend always reads the values it replaces after the previous writer committed.
+WRITE_LOCK = 0x616B62
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: all or nothing (BEGIN IMMEDIATE on SQLite)."""
+    """One write transaction: all or nothing; one writer at a time on either database."""
     with (
         engine.connect().execution_options(sqlite_immediate=True) as conn,
         Session(bind=conn, expire_on_commit=False) as session,
         session.begin(),
     ):
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
         yield session
 
 
@@ -128,6 +137,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 

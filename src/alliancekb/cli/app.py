@@ -108,6 +108,7 @@ def open_kb(ctx: typer.Context, *, check_schema: bool = True) -> KnowledgeBase:
     from alliancekb.kb import KnowledgeBase
 
     kb = KnowledgeBase.open(ctx.obj["db"], check_schema=check_schema)
+    ctx.call_on_close(kb.engine.dispose)
     if kb.created:
         typer.echo(
             f"alliancekb: created the embedded database {kb.url.removeprefix('sqlite:///')} "
