@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from alliancekb.errors import DatabaseUnavailable, SchemaOutOfDate
@@ -61,6 +61,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         try:
             return create_engine(parsed, pool_pre_ping=True)
+        except NoSuchModuleError:
+            raise DatabaseUnavailable(
+                f"'{parsed.render_as_string()}' names no database alliancekb knows "
+                "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
+            ) from None
         except ModuleNotFoundError as exc:
             raise DatabaseUnavailable(
                 f"the driver for '{parsed.render_as_string()}' is missing ({exc.name}): "
@@ -160,14 +165,24 @@ def _run(engine: Engine, action: str, revision: str) -> None:
     from alembic import command
 
     with engine.connect() as conn:
-        if is_sqlite(engine):
-            # Batch migrations copy tables; foreign keys must be off outside the transaction.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        cfg = alembic_config(conn)
-        getattr(command, action)(cfg, revision)
-        conn.commit()
-        if is_sqlite(engine):
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        raw = conn.connection.driver_connection if is_sqlite(engine) else None
+        if raw is not None:
+            # Batch migrations copy and drop tables: foreign keys go off, outside any
+            # transaction (the pragma is a no-op inside one), and are checked once at the end.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            getattr(command, action)(alembic_config(conn), revision)
+            conn.commit()
+            if raw is not None:
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise SchemaOutOfDate(
+                        f"the migration left {len(broken)} rows with broken foreign keys "
+                        f"(first in table {broken[0][0]}): restore the database from a copy"
+                    )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
