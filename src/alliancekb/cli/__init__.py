@@ -5,7 +5,10 @@ Each module registers its commands on the one Typer app in `app.py`.
 
 from __future__ import annotations
 
-from alliancekb.cli import core  # noqa: F401  (registers the commands)
+from alliancekb.cli import (
+    check,  # noqa: F401  (registers the commands)
+    core,  # noqa: F401  (registers the commands)
+)
 from alliancekb.cli.app import app
 
 __all__ = ["app", "main"]
