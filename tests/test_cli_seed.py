@@ -1,4 +1,4 @@
-"""Seeding: idempotent, validated whole, every error with file, path and problem, nothing written."""
+"""Seeding: idempotent, validated whole, errors name file, path and problem, nothing written."""
 
 from __future__ import annotations
 

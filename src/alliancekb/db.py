@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -142,21 +143,30 @@ def alembic_config(connection: Connection | None = None) -> Any:
     return cfg
 
 
+_REVISION = re.compile(r'^(down_)?revision: [^=]*= "?([^"\n]*?)"?$', re.MULTILINE)
+
+
 @functools.cache
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migration, read from the files without importing Alembic (quick start-up)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in migrations_dir().glob("versions/*.py"):
+        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise SchemaOutOfDate(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return str(heads.pop())
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The database's schema revision (None: no alliancekb schema)."""
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as exc:
         raise DatabaseUnavailable(f"cannot open the database: {exc.orig}") from None
 

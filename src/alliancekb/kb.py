@@ -13,16 +13,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from sqlalchemy import Engine
 
-from alliancekb import db, export, panels, queries
+from alliancekb import db, export, panels, queries, records, theory, timeline
 from alliancekb.errors import AllianceKBError
 from alliancekb.seed import WriteSummary, seed
 from alliancekb.store import WriteContext
 
+if TYPE_CHECKING:
+    from alliancekb.importers import ImportSummary, Progress
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 class KnowledgeBase:
@@ -83,12 +92,58 @@ class KnowledgeBase:
         """Upsert a seed file (default: the bundled Vietnam seed) in one transaction."""
         return seed(self.engine, path or db.bundled_seed(), WriteContext(command=command))
 
+    def add_records(
+        self,
+        kind: str,
+        path: Path,
+        *,
+        update: bool = False,
+        dry_run: bool = False,
+        by: str | None = None,
+        command: str | None = None,
+    ) -> records.WriteReport:
+        """Add (or amend, with `update`) the KIND records of a file; all or nothing."""
+        verb = "amend" if update else "add"
+        context = WriteContext(command=command or f"{kind} {verb} --file {path}")
+        if by:
+            context.by = by
+        return records.write_records(
+            self.engine, kind, path, context, update=update, dry_run=dry_run
+        )
+
+    def history(self, key: str | None = None, kind: str | None = None) -> Iterator[Row]:
+        """The change log, oldest first (of one record's KEY, if given)."""
+        return self._stream(records.history, key, kind)
+
+    def dump(self, out: TextIO, fmt: str = "yaml") -> dict[str, int]:
+        """Write the whole knowledge base in the seed format; return the records per section."""
+        from alliancekb.dump import dump_to
+
+        return dict(dump_to(self.engine, out, fmt))
+
+    def import_file(
+        self,
+        fmt: str,
+        path: Path,
+        *,
+        command: str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportSummary:
+        """Import an ATOP (`atop`), COW alliance (`cow`) or COW state (`cow-states`) file.
+
+        Creates or replaces its source in one transaction; the same file again changes nothing.
+        """
+        from alliancekb.importers import import_file
+
+        context = WriteContext(command=command or f"import {fmt} {path}")
+        return import_file(self.engine, fmt, path, context, progress or _no_progress)
+
     # --- listings ----------------------------------------------------------------------------
-    def _stream(self, make: Callable[..., Iterator[Row]], *args: Any, **kw: Any) -> Iterator[Row]:
+    def _stream(self, make: Callable[..., Iterator[T]], *args: Any, **kw: Any) -> Iterator[T]:
         with db.read_session(self.engine) as session:
             yield from make(session, *args, **kw)
 
-    def _first(self, make: Callable[..., Iterator[Row]], *args: Any, **kw: Any) -> Iterator[Row]:
+    def _first(self, make: Callable[..., Iterator[T]], *args: Any, **kw: Any) -> Iterator[T]:
         """Run the query up to its first row now, so bad arguments raise before any output."""
         rows = self._stream(make, *args, **kw)
         try:
@@ -96,7 +151,7 @@ class KnowledgeBase:
         except StopIteration:
             return iter(())
 
-        def chained() -> Iterator[Row]:
+        def chained() -> Iterator[T]:
             yield first
             yield from rows
 
@@ -170,6 +225,17 @@ class KnowledgeBase:
     def export(self, table: str) -> Iterator[Row]:
         return self._first(export.TABLES[table])
 
+    def dyad_year_batches(
+        self,
+        source: str | None = None,
+        directed: bool = False,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Dyad-years as batches of tuples in panels.DYAD_COLUMNS order (the export's path)."""
+        span = panels.Span(first, last)
+        return self._first(panels.dyad_year_batches, source, directed, span)
+
     def dyad_years(
         self,
         source: str | None = None,
@@ -180,7 +246,37 @@ class KnowledgeBase:
         span = panels.Span(first, last)
         return self._first(panels.dyad_years, source, directed, span)
 
+    def compare(self, state_a: str, state_b: str) -> Iterator[Row]:
+        """Each source's coding of a pair of states, period by period, disagreements marked."""
+        from alliancekb.compare import compare
+
+        return self._first(compare, state_a, state_b)
+
     def state_years(
         self, source: str | None = None, first: int | None = None, last: int | None = None
     ) -> Iterator[Row]:
         return self._first(panels.state_years, source, panels.Span(first, last))
+
+    # --- analysis ----------------------------------------------------------------------------
+    def theory(
+        self,
+        state: str | None = None,
+        source: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> tuple[Iterator[Row], theory.Summary]:
+        """The Hanoi rule against the alliances in force: rows, and a summary filled as read."""
+        summary = theory.Summary()
+        span = panels.Span(first, last)
+        return self._first(theory.theory_rows, summary, state, source, span), summary
+
+    def timeline(
+        self,
+        state: str,
+        first: int | None = None,
+        last: int | None = None,
+        sources: list[str] | None = None,
+    ) -> timeline.Timeline:
+        """What a timeline picture of STATE shows, as plain data (`timeline.draw` draws it)."""
+        with db.read_session(self.engine) as session:
+            return timeline.gather(session, state, panels.Span(first, last), sources or [])

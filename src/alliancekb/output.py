@@ -7,6 +7,7 @@ run as a formula are neutralised unless `raw` is set; numbers and dates are left
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
@@ -41,12 +42,38 @@ def _text(value: Any, *, booleans: tuple[str, str]) -> str:
 
 def csv_cell(value: Any, raw: bool = False) -> Any:
     """A CSV cell: 1/0 for booleans, empty for unknown, formulas neutralised with a quote."""
+    # Exact type checks first: panels write millions of cells (bool is not int here).
+    kind = type(value)
+    if kind is int or kind is float:
+        return value
+    if value is None:
+        return ""
+    if kind is bool:
+        return "1" if value else "0"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    text = _text(value, booleans=("1", "0"))
+    text = value if kind is str else _text(value, booleans=("1", "0"))
     if not raw and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def write_batches(
+    batches: Iterable[list[tuple[Any, ...]]], columns: Sequence[str], fmt: Format, out: TextIO
+) -> int:
+    """Write batches of tuples in `columns` order, CSV-ready: numbers, None (unknown) and
+    text that cannot start a formula (keys, codes). The panels' fast path: in CSV, no cell
+    is converted; the other formats see dicts."""
+    if fmt is not Format.csv:
+        rows = (dict(zip(columns, r, strict=True)) for batch in batches for r in batch)
+        return write_rows(rows, fmt, out)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for batch in batches:
+        writer.writerows(batch)
+        count += len(batch)
+    return count
 
 
 def write_rows(
@@ -84,10 +111,21 @@ def _csv(rows: Iterator[Row], out: TextIO, columns: Sequence[str] | None, raw: b
     if not header:
         return 0
     writer = csv.writer(out, lineterminator="\n")
+    # With a "\n" terminator the csv module leaves a bare CR unquoted, and readers split the
+    # row there; a row holding one goes through a CRLF writer, which quotes it.
+    buffer = io.StringIO()
+    quoting = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
     for row in chain([first], rows) if first is not None else ():
-        writer.writerow([csv_cell(row.get(name), raw) for name in header])
+        cells = [csv_cell(row.get(name), raw) for name in header]
+        if any(isinstance(cell, str) and "\r" in cell for cell in cells):
+            buffer.seek(0)
+            buffer.truncate()
+            quoting.writerow(cells)
+            out.write(buffer.getvalue()[:-2] + "\n")
+        else:
+            writer.writerow(cells)
         count += 1
     return count
 

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from alliancekb.dates import FORMAT_HINT, PartialDate
+from alliancekb.dates import FORMAT_HINT, PartialDate, parse_optional
 
 
 def _coerce_date(value: Any) -> Any:
@@ -61,11 +61,13 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_order(start: str | None, end: str | None, what: str = "end") -> None:
+def _check_order(
+    start: str | None, end: str | None, what: str = "end", first: str = "start"
+) -> None:
     if start is None or end is None:
         return
     if PartialDate.parse(end).last_day < PartialDate.parse(start).first_day:
-        raise ValueError(f"{what} {end} is before start {start}: swap them or fix the dates")
+        raise ValueError(f"{what} {end} is before {first} {start}: swap them or fix the dates")
 
 
 class Dated(Record):
@@ -134,8 +136,9 @@ class TreatyIn(Record):
 
     @model_validator(mode="after")
     def _order(self) -> TreatyIn:
-        _check_order(self.signed, self.ended, "ended")
-        _check_order(self.signed, self.in_force, "in_force")
+        _check_order(self.signed, self.ended, "ended", "signed")
+        _check_order(self.signed, self.in_force, "in_force", "signed")
+        _check_order(self.in_force, self.ended, "ended", "in_force")
         return self
 
 
@@ -158,6 +161,60 @@ class AllianceIn(Dated):
     formal: StrictBool
     notes: str | None = None
     members: list[MemberIn] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _members_fit(self) -> AllianceIn:
+        check_members(self, [m.state.casefold() for m in self.members])
+        return self
+
+
+def _span(start: str, end: str | None) -> str:
+    return f"({start} to {end})" if end else f"(from {start}, ongoing)"
+
+
+def check_members(alliance: AllianceIn, states: list[object]) -> None:
+    """Refuse a member outside the alliance's dates, or overlapping itself in a phase.
+
+    `states[i]` identifies member i's state (its reference, or its id once resolved). A member
+    is outside only when no day its dates can mean is inside (`1954` fits an alliance from
+    1954-07-21); two memberships overlap when their widest day ranges share a day.
+    """
+    start, end = PartialDate.parse(alliance.start), parse_optional(alliance.end)
+    spans = []
+    for index, member in enumerate(alliance.members):
+        m_start, m_end = PartialDate.parse(member.start), parse_optional(member.end)
+        where = f"members[{index}]: {member.state} {_span(member.start, member.end)}"
+        if m_start.last_day < start.first_day:
+            raise ValueError(
+                f"{where} starts before the alliance {_span(alliance.start, alliance.end)}: "
+                "fix the member's or the alliance's dates"
+            )
+        if end is not None and (m_end is None or m_end.first_day > end.last_day):
+            raise ValueError(
+                f"{where} ends after the alliance {_span(alliance.start, alliance.end)}: "
+                "fix the member's or the alliance's dates"
+            )
+        spans.append((states[index], member.phase, m_start, m_end, index))
+    for a in spans:
+        for b in spans:
+            if a[4] < b[4] and a[:2] == b[:2] and _overlap(a[2], a[3], b[2], b[3]):
+                first = alliance.members[a[4]]
+                raise ValueError(
+                    f"members[{b[4]}]: {alliance.members[b[4]].state} "
+                    f"{_span(alliance.members[b[4]].start, alliance.members[b[4]].end)} "
+                    f"overlaps members[{a[4]}]: {first.state} {_span(first.start, first.end)} "
+                    f"in phase {first.phase}: merge them or fix the dates"
+                )
+
+
+def _overlap(
+    a_start: PartialDate, a_end: PartialDate | None, b_start: PartialDate, b_end: PartialDate | None
+) -> bool:
+    """Whether the widest day ranges of two spans share a day, as queries and PostgreSQL's
+    exclusion constraint read them (an open end is ongoing)."""
+    a_ok = a_end is None or b_start.first_day <= a_end.last_day
+    b_ok = b_end is None or a_start.first_day <= b_end.last_day
+    return a_ok and b_ok
 
 
 class AlignmentIn(Dated):
@@ -201,7 +258,10 @@ def error_lines(exc: ValidationError, prefix: str = "") -> list[str]:
             message = "unknown field: remove it or check its spelling"
         elif error["type"] == "missing":
             message = "missing: this field is required"
-        lines.append(f"{prefix}{path or '(top level)'}: {message}")
+        if path or not prefix:
+            lines.append(f"{prefix}{path or '(top level)'}: {message}")
+        else:
+            lines.append(f"{prefix}{message}")
     return lines
 
 

@@ -43,6 +43,7 @@ from alliancekb.schemas import (
     SourceIn,
     StateIn,
     TreatyIn,
+    check_members,
 )
 from alliancekb.states import StateDirectory
 
@@ -186,6 +187,17 @@ def _os_user() -> str:
         return "unknown"
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What a Writer did to one record: added, changed (both logged) or unchanged."""
+
+    kind: str
+    key: str
+    action: str
+    before: Row | None
+    after: Row | None
+
+
 class Writer:
     """Upserts input records by natural key inside one session (one transaction)."""
 
@@ -194,6 +206,7 @@ class Writer:
         self.context = context
         self.states = StateDirectory(session)
         self.counts: Counter[str] = Counter()
+        self.entries: list[Entry] = []
 
     # references ------------------------------------------------------------------------------
     def source(self, key: str) -> Source:
@@ -219,9 +232,11 @@ class Writer:
     def _log(self, kind: str, key: str, before: Row | None, after: Row | None) -> str:
         if before == after:
             self.counts["unchanged"] += 1
+            self.entries.append(Entry(kind, key, "unchanged", before, after))
             return "unchanged"
         action = "added" if before is None else "changed"
         self.counts[action] += 1
+        self.entries.append(Entry(kind, key, action, before, after))
         self.session.add(
             Change(
                 at=self.context.at,
@@ -330,6 +345,10 @@ class Writer:
         source = self.source(rec.source)
         treaty = self.treaty(rec.treaty) if rec.treaty else None
         members = [(m, self.state(m.state)) for m in rec.members]
+        try:  # the same state may be named two ways (VNM, 816): compare resolved states
+            check_members(rec, [state.id for _, state in members])
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
         after = rec.model_dump()
         for item, (_, state) in zip(after["members"], members, strict=True):
             item["state"] = state.ccode

@@ -111,6 +111,7 @@ def states(
     on: OnOpt = None,
     state: StateOpt = None,
     fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
 ) -> None:
     """States (in the state system in the year, if given), named as of then.
 
@@ -122,6 +123,7 @@ def states(
         kb.states(window["year"], window["on"], state),
         fmt,
         table_columns=["ccode", "stateabb", "name", "iso3", "system"],
+        raw=raw,
     )
 
 
@@ -134,6 +136,7 @@ def alliances(
     state: StateOpt = None,
     source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
 ) -> None:
     """Alliances in force, each source's coding, with their members.
 
@@ -143,7 +146,8 @@ def alliances(
     kb = open_kb(ctx)
     rows = kb.alliances(window["year"], window["on"], state, source)
     _notes(kb, window, source)
-    emit(rows, fmt, table_columns=["key", "source", "start", "end", "member_names", "treaty"])
+    columns = ["key", "source", "start", "end", "member_names", "treaty"]
+    emit(rows, fmt, table_columns=columns, raw=raw)
 
 
 @app.command()
@@ -155,6 +159,7 @@ def allies(
     on: OnOpt = None,
     source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
 ) -> None:
     """Each ally of STATE once, with every source that codes the pair allied.
 
@@ -164,7 +169,7 @@ def allies(
     kb = open_kb(ctx)
     rows = kb.allies(state, window["year"], window["on"], source)
     _notes(kb, window, source)
-    emit(rows, fmt)
+    emit(rows, fmt, raw=raw)
 
 
 @app.command()
@@ -176,6 +181,7 @@ def treaties(
     state: StateOpt = None,
     source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
 ) -> None:
     """Treaties, with their parties and what they supersede.
 
@@ -187,6 +193,7 @@ def treaties(
         kb.treaties(window["year"], window["on"], state, source),
         fmt,
         table_columns=["key", "signed", "in_force", "ended", "parties", "supersedes", "source"],
+        raw=raw,
     )
 
 
@@ -199,6 +206,7 @@ def alignments(
     state: StateOpt = None,
     source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
 ) -> None:
     """Shared ideology and shared security per pair of states and period.
 
@@ -221,6 +229,7 @@ def alignments(
             "shared_security",
             "source",
         ],
+        raw=raw,
     )
 
 
@@ -233,6 +242,7 @@ def events(
     state: StateOpt = None,
     source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
+    raw: RawOpt = False,
 ) -> None:
     """Events (wars, summits, dissolutions) with their participants.
 
@@ -244,6 +254,7 @@ def events(
         kb.events(window["year"], window["on"], state, source),
         fmt,
         table_columns=["key", "title", "start", "end", "participants"],
+        raw=raw,
     )
 
 
@@ -292,21 +303,25 @@ def export_table(
 
     Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv
     """
+    from alliancekb.output import write_batches
     from alliancekb.panels import DYAD_COLUMNS, STATE_YEAR_COLUMNS
 
     kb = open_kb(ctx)
-    columns: list[str] | None = None
     if table is Table.dyad_years:
-        rows = kb.dyad_years(source, directed, first, last)
-        columns = list(DYAD_COLUMNS)
-    elif table is Table.state_years:
-        rows = kb.state_years(source, first, last)
-        columns = list(STATE_YEAR_COLUMNS)
+        # The fast path: tuples straight from the panel to the CSV writer.
+        batches = kb.dyad_year_batches(source, directed, first, last)
+        with _destination(out) as handle:
+            count = write_batches(batches, DYAD_COLUMNS, Format(fmt.value), handle)
     else:
-        if source or directed or first or last:
+        columns: list[str] | None = None
+        if table is Table.state_years:
+            rows = kb.state_years(source, first, last)
+            columns = list(STATE_YEAR_COLUMNS)
+        elif source or directed or first or last:
             raise fail(f"--source, --directed, --from and --to are for panels, not {table.value}")
-        rows = kb.export(table.value)
-    with _destination(out) as handle:
-        count = emit(rows, Format(fmt.value), columns=columns, raw=raw, out=handle)
+        else:
+            rows = kb.export(table.value)
+        with _destination(out) as handle:
+            count = emit(rows, Format(fmt.value), columns=columns, raw=raw, out=handle)
     if out is not None:
         typer.echo(f"wrote {count} rows to {out}", err=True)

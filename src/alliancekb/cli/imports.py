@@ -1,0 +1,138 @@
+"""Import commands (`import atop|cow|cow-states PATH`) and `compare STATE_A STATE_B`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alliancekb.cli.app import FormatOpt, app, emit, handle_errors, open_kb
+from alliancekb.output import Format
+
+if TYPE_CHECKING:
+    from alliancekb.importers import ImportSummary
+
+import_app = typer.Typer(
+    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+PathArg = Annotated[Path, typer.Argument(help="The CSV file, as published.", metavar="PATH")]
+STAGES = {"reading": "reading", "writing": "writing"}
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr when it is a terminal; otherwise nothing is drawn."""
+    if not sys.stderr.isatty():
+        yield lambda _stage, _done, _total: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label}: {stage}", completed=done, total=total)
+
+        yield update
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(summary: ImportSummary) -> str:
+    """The one line an import ends with."""
+    name = summary.path.name
+    if summary.spells:
+        counts = f"{_count(summary.states, 'state')}, {_count(summary.spells, 'system spell')}"
+    else:
+        counts = (
+            f"{_count(summary.alliances, 'alliance')}, "
+            f"{_count(summary.memberships, 'membership')} of {_count(summary.states, 'state')}"
+        )
+    if summary.nothing_changed:
+        return f"{summary.source} is up to date with {name}: nothing changed ({counts})"
+    again = " (replacing its earlier rows)" if summary.action == "replaced" else ""
+    line = f"imported {summary.source} from {name}{again}: {counts}"
+    if summary.linked:
+        shown = ", ".join(f"{a} -> {t}" for a, t in summary.linked[:3])
+        more = f" and {len(summary.linked) - 3} more" if len(summary.linked) > 3 else ""
+        line += f"; linked to treaties: {shown}{more}"
+    for reason, items in summary.skipped.items():
+        line += f"; skipped {_count(len(items), 'membership')}: {reason} ({'; '.join(items)})"
+    return line
+
+
+def _run(ctx: typer.Context, fmt: str, path: Path) -> None:
+    kb = open_kb(ctx)
+    with _progress(f"import {fmt}") as progress:
+        summary = kb.import_file(fmt, path, command=f"import {fmt} {path}", progress=progress)
+    typer.echo(summary_line(summary))
+
+
+@import_app.command("atop")
+@handle_errors
+def import_atop(ctx: typer.Context, path: PathArg) -> None:
+    """Import ATOP 5.x member-level data (atop5_1m.csv) as source atop-VERSION.
+
+    Example: alliancekb import atop ../shared/data/atop/atop5_1m.csv
+    """
+    _run(ctx, "atop", path)
+
+
+@import_app.command("cow")
+@handle_errors
+def import_cow(ctx: typer.Context, path: PathArg) -> None:
+    """Import COW Formal Alliances member-level data (alliance_v4.1_by_member.csv).
+
+    Example: alliancekb import cow ../shared/data/cow/alliance_v4.1_by_member.csv
+    """
+    _run(ctx, "cow", path)
+
+
+@import_app.command("cow-states")
+@handle_errors
+def import_cow_states(ctx: typer.Context, path: PathArg) -> None:
+    """Import the COW state system (states2016.csv): states, names and system spells.
+
+    Example: alliancekb import cow-states ../shared/data/cow/states2016.csv
+    """
+    _run(ctx, "cow-states", path)
+
+
+@app.command()
+@handle_errors
+def compare(
+    ctx: typer.Context,
+    state_a: Annotated[str, typer.Argument(help="A ccode, stateabb, ISO3 or recorded name.")],
+    state_b: Annotated[str, typer.Argument(help="The other state.")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Each source's coding of a pair of states, period by period, disagreements marked.
+
+    Example: alliancekb compare Vietnam Russia
+    """
+    kb = open_kb(ctx)
+    rows = kb.compare(state_a, state_b)
+    first = next(rows, None)
+    if first is None:
+        emit([], fmt)
+        return
+    sources = [k for k in first if k not in _PAIR and k not in ("start", "end", "disagree")]
+
+    def chained() -> Iterator[dict[str, object]]:
+        yield first
+        yield from rows
+
+    emit(chained(), fmt, table_columns=["start", "end", *sources, "disagree"])
+
+
+_PAIR = ("ccode1", "stateabb1", "name1", "ccode2", "stateabb2", "name2")

@@ -1,0 +1,161 @@
+"""COW Formal Alliances v4.1 member-level CSV (alliance_v4.1_by_member.csv).
+
+Mapping: `version4id` -> alliance `cow-VERSION-ID` (external id ID), dated by `all_st_*` and
+`all_end_*` (blank end: in force at the end of the data, end NULL); each row -> a membership
+(phase 0) from `mem_st_*` to `mem_end_*` (blank end with `right_censor=1`: end NULL); a day or
+month of -9 or blank is unknown (the date keeps the precision it has). Flags `defense
+neutrality nonaggression entente` -> defense, neutrality, nonaggression, consultation; COW does
+not code offense, so it stays unknown (NULL). `ss_type` and left censoring go in the notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alliancekb.dates import PartialDate
+from alliancekb.importers.common import (
+    LICENCE,
+    AllianceRow,
+    CsvRows,
+    Fields,
+    Layout,
+    MemberRow,
+    Parsed,
+    Progress,
+    SourceInfo,
+    check_unique,
+    end_after_start,
+    no_progress,
+    one_version,
+)
+
+LAYOUT = Layout(
+    "COW Formal Alliances v4.1 member-level (alliance_v4.1_by_member.csv)",
+    (
+        "version4id",
+        "ccode",
+        "all_st_day",
+        "all_st_month",
+        "all_st_year",
+        "all_end_day",
+        "all_end_month",
+        "all_end_year",
+        "ss_type",
+        "mem_st_day",
+        "mem_st_month",
+        "mem_st_year",
+        "mem_end_day",
+        "mem_end_month",
+        "mem_end_year",
+        "left_censor",
+        "right_censor",
+        "defense",
+        "neutrality",
+        "nonaggression",
+        "entente",
+        "version",
+    ),
+    "import cow",
+)
+MISSING = ("", "-9")
+KNOWN = {"4.1": (1816, 2012)}
+
+
+def source_info(version: str, last_year: int) -> SourceInfo:
+    first, last = KNOWN.get(version, (1816, last_year))
+    return SourceInfo(
+        key=f"cow-{version}",
+        title=f"Correlates of War Formal Alliances, version {version}",
+        citation=(
+            "Gibler, Douglas M. 2009. International Military Alliances, 1648-2008. CQ Press. "
+            f"(COW Formal Alliances v{version}.)"
+        ),
+        url="https://correlatesofwar.org/data-sets/formal-alliances/",
+        version=version,
+        licence=LICENCE,
+        coverage_start=first,
+        coverage_end=last,
+        notes=(
+            "Imported from the COW member-level file. COW codes defense, neutrality, "
+            "non-aggression and entente (kept as consultation); it does not code offense, "
+            "which stays unknown."
+        ),
+    )
+
+
+def _end(f: Fields, prefix: str, start: PartialDate, censored: bool) -> PartialDate | None:
+    year = f"{prefix}_year"
+    if f.row[year] in MISSING:
+        if not censored:
+            raise f.bad(year, "is blank, but right_censor is not 1: give the end or set it")
+        return None
+    end = f.date(year, f"{prefix}_month", f"{prefix}_day", MISSING)
+    end_after_start(f, year, start, end)
+    return end
+
+
+def parse(path: Path, progress: Progress = no_progress) -> Parsed:
+    """Read and check the whole file; InvalidInput names the line, column and value."""
+    raw: list[tuple[int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]] = []
+    first_line: dict[tuple[int, int], int] = {}
+    member_lines: list[int] = []
+    seen: dict[tuple[object, ...], int] = {}
+    alliances: dict[int, tuple[int, PartialDate, PartialDate | None, str, bool]] = {}
+    versions: set[str] = set()
+    last_year = 0
+    for line, row in CsvRows(path, LAYOUT, progress):
+        f = Fields(path, line, row)
+        cow_id = f.integer("version4id", 1, 10**9)
+        ccode = f.integer("ccode", 1, 99999)
+        censored = f.flag("right_censor") is True
+        all_start = f.date("all_st_year", "all_st_month", "all_st_day", MISSING)
+        all_end = _end(f, "all_end", all_start, censored=True)  # blank: in force at the end
+        start = f.date("mem_st_year", "mem_st_month", "mem_st_day", MISSING)
+        end = _end(f, "mem_end", start, censored)
+        left = f.flag("left_censor") is True
+        codes = (
+            f.flag("defense"),
+            None,
+            f.flag("neutrality"),
+            f.flag("nonaggression"),
+            f.flag("entente"),
+        )
+        known = alliances.get(cow_id)
+        if known is None:
+            alliances[cow_id] = (line, all_start, all_end, row["ss_type"], left)
+        elif (known[1], known[2]) != (all_start, all_end):
+            raise f.bad("all_st_year", f"gives other alliance dates than line {known[0]}")
+        elif left and not known[4]:
+            alliances[cow_id] = (*known[:4], True)
+        check_unique(f, seen, (cow_id, ccode, str(start)))
+        raw.append((cow_id, ccode, start, end, codes))
+        member_lines.append(line)
+        first_line.setdefault((cow_id, ccode), line)
+        last_year = max(last_year, start.year, end.year if end else 0)
+        versions.add(row["version"])
+    version = one_version(path, versions, LAYOUT)
+    prefix = f"cow-{version}-"
+    rows = []
+    for cow_id, (_line, start, end, ss_type, left) in alliances.items():
+        notes = f"COW alliance {cow_id}: {ss_type}." if ss_type else f"COW alliance {cow_id}."
+        if left:
+            notes += (
+                f" Left-censored: signed {start}, before COW's data begin in 1816; its members"
+                " are coded from 1816."
+            )
+        rows.append(
+            AllianceRow(
+                key=f"{prefix}{cow_id}",
+                external_id=str(cow_id),
+                start=start,
+                end=end,
+                title=None,
+                notes=notes,
+                treaty_key=("cow4id", cow_id),
+            )
+        )
+    members: list[MemberRow] = [(f"{prefix}{a}", c, 0, s, e, o) for a, c, s, e, o in raw]
+    lines = {(f"{prefix}{a}", c): line for (a, c), line in first_line.items()}
+    return Parsed(
+        source_info(version, last_year), rows, members, lines, "version4id", member_lines, path
+    )
