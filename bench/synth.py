@@ -135,7 +135,7 @@ def _size(rng: random.Random) -> int:
     if rng.random() < 0.84:
         return 2
     # A heavy tail like ATOP's: many of 3-5 members, a few of 20-60.
-    return min(60, 3 + int(rng.paretovariate(0.75)) - 1)
+    return min(60, 3 + int(rng.paretovariate(1.0)) - 1)
 
 
 def _day(rng: random.Random, year: int) -> tuple[int, int, int]:

@@ -114,7 +114,7 @@ def coverage_notes(
 
 def states(session: Session, window: Window, state: str | None = None) -> Iterator[Row]:
     """States, named as of the window; with a window, those in the state system then."""
-    directory = StateDirectory(session)
+    directory = StateDirectory(session, preload=False)
     query = select(State).options(selectinload(State.spells)).order_by(State.ccode)
     if state is not None:
         query = query.where(State.id == directory.resolve(state).id)
@@ -139,13 +139,31 @@ def states(session: Session, window: Window, state: str | None = None) -> Iterat
 def alliances(
     session: Session, window: Window, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
-    """Alliances in force in the window (each source's coding), optionally of one state."""
-    directory = StateDirectory(session)
+    """Alliances in force in the window (each source's coding), optionally of one state.
+
+    One Core query (alliance columns with each member's state id), grouped here: ORM objects
+    would cost more than the answer at world scale.
+    """
+    directory = StateDirectory(session, preload=False)
     source_id = _source_id(session, source)
-    query: Select[Any] = (
-        select(Alliance)
-        .join(Alliance.source)
-        .options(selectinload(Alliance.memberships), selectinload(Alliance.treaty))
+    treaty = aliased(Treaty)
+    query = (
+        select(
+            Alliance.id,
+            Alliance.key,
+            Source.key,
+            Alliance.start,
+            Alliance.end,
+            Alliance.start_day,
+            Alliance.title,
+            Alliance.formal,
+            treaty.key,
+            Alliance.external_id,
+            Membership.state_id,
+        )
+        .join(Source, Source.id == Alliance.source_id)
+        .join(Membership, Membership.alliance_id == Alliance.id)
+        .outerjoin(treaty, treaty.id == Alliance.treaty_id)
         .where(window.overlaps(Alliance), window.covered_by(Source))
         .order_by(Alliance.start_day, Alliance.key)
     )
@@ -160,22 +178,36 @@ def alliances(
                 )
             )
         )
-    day = window.name_day
-    for row in session.scalars(query):
-        members = sorted(
-            {m.state_id for m in row.memberships}, key=lambda i: directory.by_id[i].ccode
-        )
+    found: dict[int, tuple[Any, ...]] = {}
+    members: dict[int, set[int]] = defaultdict(set)
+    for row in session.execute(query):
+        found.setdefault(row[0], tuple(row[1:10]))
+        members[row[0]].add(row[10])
+    directory.preload(i for ids in members.values() for i in ids)
+    for alliance_id, (
+        key,
+        src,
+        start,
+        end,
+        start_day,
+        title,
+        formal,
+        treaty_key,
+        ext,
+    ) in found.items():
+        day = window.name_day or start_day
+        ids = sorted(members[alliance_id], key=lambda i: directory.by_id[i].ccode)
         yield {
-            "key": row.key,
-            "source": row.source.key,
-            "start": row.start,
-            "end": row.end,
-            "title": row.title,
-            "formal": row.formal,
-            "treaty": row.treaty.key if row.treaty else None,
-            "external_id": row.external_id,
-            "members": [directory.by_id[i].stateabb for i in members],
-            "member_names": [directory.name_on(i, day or row.start_day) for i in members],
+            "key": key,
+            "source": src,
+            "start": start,
+            "end": end,
+            "title": title,
+            "formal": formal,
+            "treaty": treaty_key,
+            "external_id": ext,
+            "members": [directory.by_id[i].stateabb for i in ids],
+            "member_names": [directory.name_on(i, day) for i in ids],
         }
 
 
@@ -205,7 +237,7 @@ def allies(
     Two states are allied when both belong to the same alliance, in the same phase, on at
     least one common day of the window.
     """
-    directory = StateDirectory(session)
+    directory = StateDirectory(session, preload=False)
     focal = directory.resolve(state)
     source_id = _source_id(session, source)
     mine, theirs = aliased(Membership), aliased(Membership)
@@ -253,6 +285,7 @@ def allies(
         for name, value in codes.items():
             entry["obligations"][name] = _merge(entry["obligations"][name], value)
     day = window.name_day
+    directory.preload(found)
     for ally_id in sorted(found, key=lambda i: directory.by_id[i].ccode):
         by_source = found[ally_id]
         yield {
@@ -273,7 +306,7 @@ def treaties(
     session: Session, window: Window, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
     """Treaties (signed to ended) in the window, optionally with a state among the parties."""
-    directory = StateDirectory(session)
+    directory = StateDirectory(session, preload=False)
     source_id = _source_id(session, source)
     query: Select[Any] = (
         select(Treaty)
@@ -323,7 +356,7 @@ def alignments(
     session: Session, window: Window, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
     """Shared-ideology and shared-security flags per dyad and period (None = unknown)."""
-    directory = StateDirectory(session)
+    directory = StateDirectory(session, preload=False)
     source_id = _source_id(session, source)
     query: Select[Any] = (
         select(Alignment)
@@ -360,7 +393,7 @@ def events(
     session: Session, window: Window, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
     """Events (wars, summits, dissolutions) in the window, optionally with a participant."""
-    directory = StateDirectory(session)
+    directory = StateDirectory(session, preload=False)
     source_id = _source_id(session, source)
     query: Select[Any] = (
         select(Event)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from alliancekb.errors import Ambiguous, NotFound
@@ -22,13 +23,36 @@ class StateInfo:
     name: str
 
 
-class StateDirectory:
-    """All states of a database, loaded once, for resolving references and naming states."""
+class _OnDemand(dict[int, StateInfo]):
+    """States by id, loaded from the database the first time one is asked for."""
 
-    def __init__(self, session: Session) -> None:
-        self.by_id: dict[int, StateInfo] = {}
+    def __init__(self, load: Callable[[Iterable[int]], None]) -> None:
+        super().__init__()
+        self._load = load
+
+    def __missing__(self, state_id: int) -> StateInfo:
+        self._load([state_id])
+        if not dict.__contains__(self, state_id):
+            raise KeyError(state_id)
+        return dict.__getitem__(self, state_id)
+
+
+class StateDirectory:
+    """The states of a database, for resolving references and naming states.
+
+    `preload=True` reads every state at once (writers, pictures); `preload=False` looks up
+    only what a query touches, so a year query costs the same with 200 or 20,000 states.
+    """
+
+    def __init__(self, session: Session, *, preload: bool = True) -> None:
+        self.session = session
+        self.preloaded = preload
         self._keys: dict[str, set[int]] = defaultdict(set)
         self._names: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+        if not preload:
+            self.by_id: dict[int, StateInfo] = _OnDemand(self.preload)
+            return
+        self.by_id = {}
         for state in session.scalars(select(State)):
             self._add(state.id, state.ccode, state.stateabb, state.name, state.iso3)
         rows = session.execute(
@@ -40,8 +64,48 @@ class StateDirectory:
             self._names[state_id].append((start_day, end_day, name))
             self._keys[name.casefold()].add(state_id)
 
+    def preload(self, ids: Iterable[int]) -> None:
+        """Load the states (and their names) not loaded yet, in one query each."""
+        missing = sorted({i for i in ids if not dict.__contains__(self.by_id, i)})
+        for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
+            states = self.session.execute(
+                select(State.id, State.ccode, State.stateabb, State.name, State.iso3).where(
+                    State.id.in_(chunk)
+                )
+            )
+            for state_id, ccode, abb, name, iso3 in states:
+                self._add(state_id, ccode, abb, name, iso3)
+            names = self.session.execute(
+                select(StateName.state_id, StateName.start_day, StateName.end_day, StateName.name)
+                .where(StateName.state_id.in_(chunk))
+                .order_by(StateName.start_day)
+            )
+            for state_id, start_day, end_day, name in names:
+                self._names[state_id].append((start_day, end_day, name))
+                self._keys[name.casefold()].add(state_id)
+
+    def _candidates(self, text: str) -> set[int]:
+        """On-demand mode: the ids a reference can name, found by the database's indexes."""
+        if text.isdigit():
+            query = select(State.id).where(State.ccode == int(text))
+        else:
+            folded = text.casefold()
+            query = select(State.id).where(
+                or_(
+                    State.stateabb == text.upper(),
+                    State.iso3 == text.upper(),
+                    func.lower(State.name) == folded,
+                    State.id.in_(
+                        select(StateName.state_id).where(func.lower(StateName.name) == folded)
+                    ),
+                )
+            )
+        ids = set(self.session.scalars(query))
+        self.preload(ids)
+        return ids
+
     def _add(self, state_id: int, ccode: int, abb: str, name: str, iso3: str | None) -> None:
-        self.by_id[state_id] = StateInfo(state_id, ccode, abb, name)
+        dict.__setitem__(self.by_id, state_id, StateInfo(state_id, ccode, abb, name))
         for key in (str(ccode), abb, name, iso3):
             if key:
                 self._keys[key.casefold()].add(state_id)
@@ -56,7 +120,13 @@ class StateDirectory:
     def resolve(self, ref: str | int) -> StateInfo:
         """The one state a reference names; NotFound suggests the closest, Ambiguous lists all."""
         text = str(ref).strip()
-        ids = self._keys.get(text.casefold(), set())
+        if not self.preloaded:
+            ids = self._candidates(text)
+            if not ids:
+                # Suggestions need every name: worth it only on the way to an error.
+                return StateDirectory(self.session).resolve(text)
+        else:
+            ids = self._keys.get(text.casefold(), set())
         if len(ids) == 1:
             return self.by_id[next(iter(ids))]
         if ids:
