@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from sqlalchemy import Engine
 
-from alliancekb import db, export, panels, queries, records, theory, timeline
+from alliancekb import db, panels, queries
 from alliancekb.errors import AllianceKBError
-from alliancekb.seed import WriteSummary, seed
-from alliancekb.store import WriteContext
 
 if TYPE_CHECKING:
+    from alliancekb import records, theory, timeline
     from alliancekb.importers import ImportSummary, Progress
+    from alliancekb.seed import WriteSummary
+
+# Writers, Pydantic schemas and pictures are imported by the methods that need them, so that a
+# listing or an export does not pay for them at start-up.
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -54,6 +57,9 @@ class KnowledgeBase:
             db.default_path().parent.mkdir(parents=True, exist_ok=True)
             engine = db.make_engine(resolved)
             try:
+                from alliancekb.seed import seed
+                from alliancekb.store import WriteContext
+
                 db.upgrade(engine)
                 seed(engine, db.bundled_seed(), WriteContext(command="first use"))
             except BaseException:
@@ -90,6 +96,9 @@ class KnowledgeBase:
     # --- writes ------------------------------------------------------------------------------
     def seed(self, path: Path | None = None, *, command: str = "seed") -> WriteSummary:
         """Upsert a seed file (default: the bundled Vietnam seed) in one transaction."""
+        from alliancekb.seed import seed
+        from alliancekb.store import WriteContext
+
         return seed(self.engine, path or db.bundled_seed(), WriteContext(command=command))
 
     def add_records(
@@ -103,6 +112,9 @@ class KnowledgeBase:
         command: str | None = None,
     ) -> records.WriteReport:
         """Add (or amend, with `update`) the KIND records of a file; all or nothing."""
+        from alliancekb import records
+        from alliancekb.store import WriteContext
+
         verb = "amend" if update else "add"
         context = WriteContext(command=command or f"{kind} {verb} --file {path}")
         if by:
@@ -113,6 +125,8 @@ class KnowledgeBase:
 
     def history(self, key: str | None = None, kind: str | None = None) -> Iterator[Row]:
         """The change log, oldest first (of one record's KEY, if given)."""
+        from alliancekb import records
+
         return self._stream(records.history, key, kind)
 
     def dump(self, out: TextIO, fmt: str = "yaml") -> dict[str, int]:
@@ -134,6 +148,7 @@ class KnowledgeBase:
         Creates or replaces its source in one transaction; the same file again changes nothing.
         """
         from alliancekb.importers import import_file
+        from alliancekb.store import WriteContext
 
         context = WriteContext(command=command or f"import {fmt} {path}")
         return import_file(self.engine, fmt, path, context, progress or _no_progress)
@@ -223,6 +238,8 @@ class KnowledgeBase:
 
     # --- exports and panels ------------------------------------------------------------------
     def export(self, table: str) -> Iterator[Row]:
+        from alliancekb import export
+
         return self._first(export.TABLES[table])
 
     def dyad_year_batches(
@@ -231,10 +248,13 @@ class KnowledgeBase:
         directed: bool = False,
         first: int | None = None,
         last: int | None = None,
-    ) -> Iterator[list[tuple[Any, ...]]]:
-        """Dyad-years as batches of tuples in panels.DYAD_COLUMNS order (the export's path)."""
+        *,
+        csv_lines: bool = False,
+    ) -> Iterator[list[Any]]:
+        """Dyad-years in batches, as tuples in panels.DYAD_COLUMNS order or finished CSV lines
+        (the export's path)."""
         span = panels.Span(first, last)
-        return self._first(panels.dyad_year_batches, source, directed, span)
+        return self._first(panels.dyad_year_batches, source, directed, span, csv_lines=csv_lines)
 
     def dyad_years(
         self,
@@ -266,6 +286,8 @@ class KnowledgeBase:
         last: int | None = None,
     ) -> tuple[Iterator[Row], theory.Summary]:
         """The Hanoi rule against the alliances in force: rows, and a summary filled as read."""
+        from alliancekb import theory
+
         summary = theory.Summary()
         span = panels.Span(first, last)
         return self._first(theory.theory_rows, summary, state, source, span), summary
@@ -278,5 +300,7 @@ class KnowledgeBase:
         sources: list[str] | None = None,
     ) -> timeline.Timeline:
         """What a timeline picture of STATE shows, as plain data (`timeline.draw` draws it)."""
+        from alliancekb import timeline
+
         with db.read_session(self.engine) as session:
             return timeline.gather(session, state, panels.Span(first, last), sources or [])

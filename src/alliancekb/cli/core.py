@@ -303,15 +303,19 @@ def export_table(
 
     Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv
     """
-    from alliancekb.output import write_batches
+    from alliancekb.output import write_batches, write_csv_lines
     from alliancekb.panels import DYAD_COLUMNS, STATE_YEAR_COLUMNS
 
     kb = open_kb(ctx)
     if table is Table.dyad_years:
         # The fast path: tuples straight from the panel to the CSV writer.
-        batches = kb.dyad_year_batches(source, directed, first, last)
+        as_csv = fmt is ExportFormat.csv
+        batches = kb.dyad_year_batches(source, directed, first, last, csv_lines=as_csv)
         with _destination(out) as handle:
-            count = write_batches(batches, DYAD_COLUMNS, Format(fmt.value), handle)
+            if as_csv:
+                count = write_csv_lines(batches, DYAD_COLUMNS, handle)
+            else:
+                count = write_batches(batches, DYAD_COLUMNS, Format(fmt.value), handle)
     else:
         columns: list[str] | None = None
         if table is Table.state_years:
