@@ -124,8 +124,8 @@ def postgres_templates(postgres: PostgresServer) -> dict[str, str]:
     return names
 
 
-def _copy_sqlite(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "kb.sqlite"
+def _copy_sqlite(template: Path, tmp_path: Path, kind: str) -> str:
+    target = tmp_path / f"{kind}.sqlite"
     shutil.copyfile(template, target)
     return f"sqlite:///{target}"
 
@@ -138,10 +138,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 def _database(request: pytest.FixtureRequest, backend: str, tmp_path: Path, kind: str) -> str:
     if backend == "sqlite":
         if kind == "empty":
-            return f"sqlite:///{tmp_path / 'kb.sqlite'}"
+            return f"sqlite:///{tmp_path / 'empty.sqlite'}"
         templates: Templates = request.getfixturevalue("sqlite_templates")
         path = templates.sqlite_seeded if kind == "seeded" else templates.sqlite_migrated
-        return _copy_sqlite(path, tmp_path)
+        return _copy_sqlite(path, tmp_path, kind)
     server: PostgresServer = request.getfixturevalue("postgres")
     if kind == "empty":
         name = server.create()
