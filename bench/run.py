@@ -375,7 +375,14 @@ def report(results: dict[str, list[dict[str, Any]]], start: dict[str, float], ar
     lines = [
         f"Measured {dt.date.today().isoformat()} on {machine()}.",
         f"Command: `python bench/run.py --scales {' '.join(map(str, args.scales))} "
-        f"--repeat {args.repeat}`" + (" --postgres URL" if args.postgres else "") + ".",
+        f"--repeat {args.repeat} --samples {args.samples}"
+        + (" --postgres URL" if args.postgres else "")
+        + (
+            f" --postgres-scales {' '.join(map(str, args.postgres_scales))}"
+            if args.postgres_scales
+            else ""
+        )
+        + "`.",
         "Each figure is the median of the repeats; CLI figures are real processes.",
         "",
     ]
@@ -449,6 +456,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--samples", type=int, default=200, help="queries per latency figure")
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
+    parser.add_argument(
+        "--postgres-scales", type=int, nargs="+", help="scales for PostgreSQL (default: --scales)"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     backends = [Backend("sqlite")]
@@ -456,7 +466,12 @@ def main() -> None:
         backends.append(Backend("postgresql", args.postgres))
     results: dict[str, list[dict[str, Any]]] = {}
     for backend in backends:
-        for n in args.scales:
+        scales = (
+            args.postgres_scales
+            if backend.name != "sqlite" and args.postgres_scales
+            else args.scales
+        )
+        for n in scales:
             print(f"{backend.name} N={n} ...", flush=True)
             figures = bench_scale(backend, n, args.repeat, args.samples)
             results.setdefault("SQLite" if backend.name == "sqlite" else "PostgreSQL", []).append(

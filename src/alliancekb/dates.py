@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 FORMAT_HINT = "use YYYY, YYYY-MM or YYYY-MM-DD"
@@ -46,29 +46,41 @@ class PartialDate:
             return cls.parse(f"{year:04d}-{month:02d}")
         return cls.parse(f"{year:04d}-{month:02d}-{day:02d}")
 
-    @property
-    def first_day(self) -> dt.date:
-        """The earliest day the date can mean."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
+    first_day: dt.date = field(init=False, repr=False, compare=False)
+    """The earliest day the date can mean."""
+    last_day: dt.date = field(init=False, repr=False, compare=False)
+    """The latest day the date can mean."""
+    _text: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def last_day(self) -> dt.date:
-        """The latest day the date can mean."""
-        month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
-        return dt.date(self.year, month, day)
+    def __post_init__(self) -> None:
+        # Computed once, when made: importers use each date's days and text many times.
+        year, month, day = self.year, self.month, self.day
+        first = dt.date(year, month or 1, day or 1)
+        if month is not None and day is not None:
+            text = f"{year:04d}-{month:02d}-{day:02d}"
+        else:
+            text = f"{year:04d}"
+            if month is not None:
+                text += f"-{month:02d}"
+            if day is not None:
+                text += f"-{day:02d}"
+        if day is not None and month is not None:
+            last = first
+        else:
+            last_month = month or 12
+            last_of_month = day or calendar.monthrange(year, last_month)[1]
+            last = dt.date(year, last_month, last_of_month)
+        setattr_ = object.__setattr__
+        setattr_(self, "first_day", first)
+        setattr_(self, "last_day", last)
+        setattr_(self, "_text", text)
 
     @property
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
     def __str__(self) -> str:
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-        if self.day is not None:
-            text += f"-{self.day:02d}"
-        return text
+        return self._text
 
 
 def parse_optional(text: str | None) -> PartialDate | None:

@@ -55,6 +55,8 @@ StateRef = Annotated[
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Flag = StrictBool | None
+INT_MAX = 2**31 - 1
+"""The largest whole number both databases store in an INTEGER column."""
 
 
 class Record(BaseModel):
@@ -82,10 +84,10 @@ class Dated(Record):
 
 class SourceIn(Record):
     key: Key
-    title: Text
+    title: Text = Field(max_length=300)
     citation: Text
-    url: str | None = None
-    version: str | None = None
+    url: str | None = Field(default=None, max_length=500)
+    version: str | None = Field(default=None, max_length=32)
     licence: str | None = None
     coverage_start: int = Field(ge=1000, le=9999)
     coverage_end: int | None = Field(default=None, ge=1000, le=9999)
@@ -101,7 +103,7 @@ class SourceIn(Record):
 
 
 class NameIn(Dated):
-    name: Text
+    name: Text = Field(max_length=200)
 
 
 class SpellIn(Dated):
@@ -111,7 +113,7 @@ class SpellIn(Dated):
 class StateIn(Record):
     ccode: int = Field(ge=1, le=99999)
     stateabb: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,8}$")]
-    name: Text
+    name: Text = Field(max_length=200)
     iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     gwcode: int | None = Field(default=None, ge=1, le=99999)
     source: Key
@@ -121,17 +123,17 @@ class StateIn(Record):
 
 class TreatyIn(Record):
     key: Key
-    title: Text
+    title: Text = Field(max_length=500)
     signed: DateText | None = None
     in_force: DateText | None = None
     ended: DateText | None = None
     parties: list[StateRef] = Field(min_length=1)
     supersedes: Key | None = None
     source: Key
-    atopid: int | None = Field(default=None, ge=1)
-    cow4id: int | None = Field(default=None, ge=1)
-    duration_months: int | None = Field(default=None, ge=1)
-    renewal_months: int | None = Field(default=None, ge=1)
+    atopid: int | None = Field(default=None, ge=1, le=INT_MAX)
+    cow4id: int | None = Field(default=None, ge=1, le=INT_MAX)
+    duration_months: int | None = Field(default=None, ge=1, le=INT_MAX)
+    renewal_months: int | None = Field(default=None, ge=1, le=INT_MAX)
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -144,7 +146,7 @@ class TreatyIn(Record):
 
 class MemberIn(Dated):
     state: StateRef
-    phase: int = Field(default=0, ge=0)
+    phase: int = Field(default=0, ge=0, le=INT_MAX)
     defense: Flag = None
     offense: Flag = None
     neutrality: Flag = None
@@ -155,9 +157,9 @@ class MemberIn(Dated):
 class AllianceIn(Dated):
     key: Key
     source: Key
-    external_id: str | None = None
+    external_id: str | None = Field(default=None, max_length=64)
     treaty: Key | None = None
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=500)
     formal: StrictBool
     notes: str | None = None
     members: list[MemberIn] = Field(min_length=2)
@@ -228,8 +230,8 @@ class AlignmentIn(Dated):
 
 class EventIn(Dated):
     key: Key
-    title: Text
-    kind: Text
+    title: Text = Field(max_length=300)
+    kind: Text = Field(max_length=32)
     participants: list[StateRef] = []
     source: Key
     notes: str | None = None

@@ -11,6 +11,7 @@ the atopid.
 
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 
 from alliancekb.dates import PartialDate
@@ -81,19 +82,52 @@ def source_info(version: str, last_year: int) -> SourceInfo:
     )
 
 
-def parse(path: Path, progress: Progress = no_progress) -> Parsed:
-    """Read and check the whole file; InvalidInput names the line, column and value."""
-    raw: list[tuple[int, int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]] = []
-    first_line: dict[tuple[int, int], int] = {}
-    member_lines: list[int] = []
-    seen: dict[tuple[object, ...], int] = {}
-    spans: dict[int, list[tuple[PartialDate, PartialDate | None]]] = {}
-    cow4ids: dict[int, int | None] = {}
-    phases: dict[int, int] = {}
-    versions: set[str] = set()
-    last_year = 0
-    for line, row in CsvRows(path, LAYOUT, progress):
-        f = Fields(path, line, row)
+Member = tuple[int, int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]
+"""(atopid, ccode, phase, start, end, the five obligations) of one row."""
+
+
+class _Slow(Exception):
+    """The quick reading of a row met something it does not handle: read it carefully."""
+
+
+def _days_in(year: int, month: int | None) -> int:
+    return calendar.monthrange(year, month or 1)[1]
+
+
+FLAGS: dict[str, bool | None] = {"": None, "-9": None, ".": None, "0": False, "1": True}
+"""Fields.flag's reading of the cells it reads without stripping."""
+
+
+class _Rows:
+    """What parse keeps while it reads rows: the keys seen, dates by their cells; and the
+    careful reading of a row (Fields), which reads it the same or names what is wrong."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen: dict[tuple[object, ...], int] = {}
+        self.starts: dict[tuple[str, ...], PartialDate | None] = {}
+        self.ends: dict[tuple[str, ...], PartialDate | None] = {}
+
+    def date(
+        self, cache: dict[tuple[str, ...], PartialDate | None], y: str, m: str, d: str
+    ) -> PartialDate:
+        """Fields.date's reading of plain cells (ValueError on others), kept for the next rows
+        with the same cells."""
+        year = int(y)
+        month = None if m in MISSING else int(m)
+        day = None if month is None or d in MISSING else int(d)
+        if not 1000 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+            raise ValueError
+        if day is not None and not 1 <= day <= (day if day <= 28 else _days_in(year, month)):
+            raise ValueError
+        date = cache[(y, m, d)] = PartialDate(year, month, day)
+        return date
+
+    def careful(
+        self, line: int, row: dict[str, str], cells: tuple[str, ...]
+    ) -> tuple[Member, int | None, str]:
+        """The row read field by field; InvalidInput names the line, column and value."""
+        f = Fields(self.path, line, row)
         atopid = f.integer("atopid", 1, 10**9)
         ccode = f.integer("member", 1, 99999)
         phase = f.integer("phase", 0, 99)
@@ -102,18 +136,79 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
         if row["yrexit"] != "0":
             end = f.date("yrexit", "moexit", "dayexit", MISSING)
             end_after_start(f, "yrexit", start, end)
-            last_year = max(last_year, end.year)
-        last_year = max(last_year, start.year)
         codes = tuple(f.flag(c) for c in OBLIGATION_COLUMNS)
-        check_unique(f, seen, (atopid, ccode, phase, str(start)))
+        check_unique(f, self.seen, (atopid, ccode, phase, str(start)))
+        del self.seen[(atopid, ccode, phase, str(start))]  # parse records it
+        cow4id = f.optional_int("cow4id", 1, 10**9, MISSING)
+        # Dates depend on their cells alone: the next rows with the same cells go quickly.
+        self.starts.setdefault(cells[3:6], start)
+        self.ends.setdefault(cells[6:9], end)
+        return (atopid, ccode, phase, start, end, codes), cow4id, cells[-1]
+
+
+def parse(path: Path, progress: Progress = no_progress) -> Parsed:
+    """Read and check the whole file; InvalidInput names the line, column and value."""
+    raw: list[Member] = []
+    first_line: dict[tuple[int, int], int] = {}
+    member_lines: list[int] = []
+    spans: dict[int, list[tuple[PartialDate, PartialDate | None]]] = {}
+    cow4ids: dict[int, int | None] = {}
+    phases: dict[int, int] = {}
+    versions: set[str] = set()
+    last_year = 0
+    rows = _Rows(path)
+    seen, starts, ends, date = rows.seen, rows.starts, rows.ends, rows.date
+    reader = CsvRows(path, LAYOUT, progress)
+    for line, values in reader.records():
+        cells = reader.pick(values)
+        # The common case, read quickly: plain int(), flags looked up, dates by their cells.
+        # Whatever it does not take (blanks around a value, '5.0', a bad value, a duplicate)
+        # is read again the careful way, which gives the same values or the error message.
+        atopid_, cow4id_, member_, y, m, d, ey, em, ed, phase_, de, of, ne, na, co, version = cells
+        try:
+            atopid, ccode, phase = int(atopid_), int(member_), int(phase_)
+            start = starts.get((y, m, d)) or date(starts, y, m, d)
+            end = (
+                ends[(ey, em, ed)]
+                if (ey, em, ed) in ends
+                else None
+                if ey == "0"
+                else date(ends, ey, em, ed)
+            )
+            codes: tuple[bool | None, ...] = (FLAGS[de], FLAGS[of], FLAGS[ne], FLAGS[na], FLAGS[co])
+            cow4id = None if cow4id_ in MISSING else int(cow4id_)
+            text = str(start)
+            if not (
+                1 <= atopid <= 10**9
+                and 1 <= ccode <= 99999
+                and 0 <= phase <= 99
+                and (cow4id is None or 1 <= cow4id <= 10**9)
+                and (end is None or end.last_day >= start.first_day)
+                and (atopid, ccode, phase, text) not in seen
+            ):
+                raise _Slow
+        except (ValueError, KeyError, _Slow):
+            member, cow4id, version = rows.careful(line, reader.row(values), cells)
+            atopid, ccode, phase, start, end, codes = member
+            text = str(start)
+        seen[(atopid, ccode, phase, text)] = line
         raw.append((atopid, ccode, phase, start, end, codes))
         member_lines.append(line)
-        first_line.setdefault((atopid, ccode), line)
-        spans.setdefault(atopid, []).append((start, end))
-        cow4ids.setdefault(atopid, f.optional_int("cow4id", 1, 10**9, MISSING))
-        phases[atopid] = max(phases.get(atopid, 0), phase)
-        versions.add(row["version"])
-    version = one_version(path, versions, LAYOUT)
+        if (atopid, ccode) not in first_line:
+            first_line[(atopid, ccode)] = line
+        if atopid in spans:
+            spans[atopid].append((start, end))
+            if phase > phases[atopid]:
+                phases[atopid] = phase
+        else:
+            spans[atopid] = [(start, end)]
+            cow4ids[atopid] = cow4id
+            phases[atopid] = phase
+        year = end.year if end is not None and end.year > start.year else start.year
+        if year > last_year:
+            last_year = year
+        versions.add(version)
+    version = one_version(path, {v.strip() for v in versions}, LAYOUT)
     prefix = f"atop-{version}-"
     alliances = []
     for atopid, dates in spans.items():

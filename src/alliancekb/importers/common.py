@@ -2,8 +2,8 @@
 
 An importer reads its whole file into compact tuples first (a bad row raises before anything
 is written), compares them with what the database holds for its source (the same file again
-changes nothing), and otherwise replaces the source's rows with Core bulk inserts
-(executemany) in one transaction, logging the import as one entry in `changes`.
+changes nothing), and otherwise replaces the source's rows with the driver's bulk insert
+(bulk.py: COPY or executemany) in one transaction, logging the import as one entry in `changes`.
 """
 
 from __future__ import annotations
@@ -11,18 +11,21 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from alliancekb.dates import PartialDate
 from alliancekb.errors import InvalidInput
+from alliancekb.importers.bulk import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, BulkWriter
 from alliancekb.models import (
     OBLIGATIONS,
     Alliance,
@@ -39,6 +42,10 @@ Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called now and then while reading and writing."""
 
 BATCH = 5000
+MAX_LINE = 100_000
+"""The longest line a CSV file may have (ATOP's 111 columns take about 300 characters)."""
+CHUNK = 1 << 16
+"""Characters read at a time; lines are split from these chunks."""
 STATES_IMPORTER = "cow-states"
 
 
@@ -76,31 +83,39 @@ class CsvRows:
             raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
         if path.is_dir():
             raise InvalidInput(f"{path} is a folder: give the {layout.name} CSV file")
+        self.index: dict[str, int] = {}
+        self.pick: Callable[[list[str]], tuple[str, ...]] = tuple
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        done = 0
+        for line, values in self.records():
+            yield line, self.row(values)
+
+    def row(self, values: list[str]) -> dict[str, str]:
+        """A record's cells in the layout's columns, by name, stripped."""
+        return {name: values[i].strip() for name, i in self.index.items()}
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows as read (cells not stripped), each with its line number. Once the
+        first row is out, `index` maps the layout's columns to their places in a row and
+        `pick(values)` gives their cells in the layout's order."""
         try:
             with self.path.open(encoding="utf-8-sig", newline="") as handle:
-
-                def lines() -> Iterator[str]:
-                    nonlocal done
-                    for count, line in enumerate(handle, 1):
-                        done += len(line)
-                        if count % 2000 == 0:
-                            self.progress("reading", min(done, self.size), self.size)
-                        yield line
-
-                reader = csv.reader(lines())
+                reader = csv.reader(self._lines(handle))
                 header = next(reader, None)
-                index = self._check_header(header)
+                self.index = self._check_header(header)
+                self.pick = itemgetter(*self.index.values())
+                width = len(header or [])
                 for values in reader:
-                    if not values or values == [""]:
-                        continue
-                    row = {
-                        name: values[i].strip() if i < len(values) else ""
-                        for name, i in index.items()
-                    }
-                    yield reader.line_num, row
+                    if len(values) != width:
+                        if not values or values == [""]:
+                            continue
+                        # A cell lost or added shifts every value after it into the wrong
+                        # column: refuse the row rather than read shifted values.
+                        raise InvalidInput(
+                            f"{self.path} line {reader.line_num}: {len(values)} cells, but the "
+                            f"header has {width} columns: fix the row (a missing or extra comma?)"
+                        )
+                    yield reader.line_num, values
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 f"{self.path}: not UTF-8 text ({exc.reason} at byte {exc.start}): "
@@ -109,6 +124,50 @@ class CsvRows:
         except csv.Error as exc:
             raise InvalidInput(f"{self.path}: not a readable CSV file ({exc})") from None
         self.progress("reading", self.size, self.size)
+
+    def _lines(self, handle: TextIO) -> Iterator[str]:
+        """The file's lines, read in chunks with a bound: a file with no line breaks is refused
+        after MAX_LINE characters, never read whole. A line that is too long or holds a NUL
+        is refused when the reader reaches it, after the lines before it."""
+        count = done = 0
+        rest = ""
+        while True:
+            chunk = handle.read(CHUNK)
+            if chunk.endswith("\r"):
+                chunk += handle.read(1)  # keep a \r\n together
+            done += len(chunk)
+            text = rest + chunk
+            if not text:
+                return
+            # Split as readline does with newline="": at \n, \r or \r\n, endings kept.
+            lines = io.StringIO(text, newline="").readlines()
+            rest = lines.pop() if chunk and not lines[-1].endswith(("\n", "\r")) else ""
+            if len(text) <= MAX_LINE and "\x00" not in text:
+                count += len(lines)  # no line can be too long: the common case
+                yield from lines
+            else:
+                for line in lines:
+                    count += 1
+                    self._check_line(line, count)
+                    yield line
+                if len(rest) > MAX_LINE:
+                    self._check_line(rest, count + 1)
+            if not chunk:
+                return
+            if done % (CHUNK * 16) < CHUNK:
+                self.progress("reading", min(done, self.size), self.size)
+
+    def _check_line(self, line: str, count: int) -> None:
+        if len(line) > MAX_LINE:
+            raise InvalidInput(
+                f"{self.path} line {count} is longer than {MAX_LINE:,} "
+                f"characters: give the {self.layout.name} CSV file"
+            )
+        if "\x00" in line:
+            raise InvalidInput(
+                f"{self.path} line {count} holds a NUL byte: a binary file, "
+                f"not the {self.layout.name} CSV file"
+            )
 
     def _check_header(self, header: list[str] | None) -> dict[str, int]:
         found = [h.strip().lower() for h in header or []]
@@ -327,7 +386,7 @@ def state_ids(
 ) -> tuple[dict[int, int], list[MemberRow]]:
     """Map ccodes to state ids; codes that are not COW states are skipped (and reported)."""
     ids = {c: i for c, i in session.execute(select(State.ccode, State.id))}
-    unknown = sorted({m[1] for m in members if m[1] not in ids})
+    unknown = sorted({m[1] for m in members} - ids.keys())
     if unknown and not states_imported(session):
         code = unknown[0]
         line = min(v for (k, c), v in lines.items() if c == code)
@@ -336,6 +395,8 @@ def state_ids(
             f"({len(unknown)} codes missing): import the COW state system first with "
             "`alliancekb import cow-states PATH/states2016.csv`"
         )
+    if not unknown:
+        return ids, members
     kept = []
     for member in members:
         if member[1] in ids:
@@ -418,15 +479,6 @@ def existing_alliances(
     return alliances, members
 
 
-def _period(start: PartialDate, end: PartialDate | None) -> dict[str, Any]:
-    return {
-        "start": str(start),
-        "end": str(end) if end else None,
-        "start_day": start.first_day,
-        "end_day": end.last_day if end else None,
-    }
-
-
 def write_alliances(
     session: Session,
     source_id: int,
@@ -436,46 +488,70 @@ def write_alliances(
     links: dict[str, tuple[int, str]],
     progress: Progress,
 ) -> None:
-    """Replace the source's alliances and memberships with bulk inserts (executemany)."""
+    """Replace the source's alliances and memberships with the driver's bulk insert."""
     ids_of_source = select(Alliance.id).where(Alliance.source_id == source_id)
     session.execute(delete(Membership).where(Membership.alliance_id.in_(ids_of_source)))
     session.execute(delete(Alliance).where(Alliance.source_id == source_id))
     total = len(alliances) + len(members)
+    writer = BulkWriter(session)
+    period = writer.period
     rows = [
-        {
-            "key": a.key,
-            "source_id": source_id,
-            "external_id": a.external_id,
-            "treaty_id": links[a.key][0] if a.key in links else None,
-            "title": a.title,
-            "formal": True,
-            "notes": a.notes,
-            **_period(a.start, a.end),
-        }
+        (
+            a.key,
+            source_id,
+            a.external_id,
+            links[a.key][0] if a.key in links else None,
+            a.title,
+            True,
+            a.notes,
+            *period(a.start, a.end),
+        )
         for a in alliances
     ]
-    for i in range(0, len(rows), BATCH):
-        session.execute(insert(table(Alliance)), rows[i : i + BATCH])
-    progress("writing", len(alliances), total)
+    writer.insert("alliances", ALLIANCE_COLUMNS, rows, lambda n: progress("writing", n, total))
     alliance_id = {
         key: i
         for key, i in session.execute(
             select(Alliance.key, Alliance.id).where(Alliance.source_id == source_id)
         )
     }
-    for i in range(0, len(members), BATCH):
-        batch = []
-        for key, ccode, phase, start, end, codes in members[i : i + BATCH]:
-            row = {
-                "alliance_id": alliance_id[key],
-                "state_id": state_of[ccode],
-                "phase": phase,
-                **_period(start, end),
-            }
-            row.update(zip(OBLIGATIONS, codes, strict=True))
-            batch.append(row)
-        session.execute(insert(table(Membership)), batch)
-        progress("writing", len(alliances) + i + len(batch), total)
+    if writer.postgres:
+        member_rows = [
+            (alliance_id[key], state_of[ccode], phase, *period(start, end), *codes)
+            for key, ccode, phase, start, end, codes in members
+        ]
+    else:  # the same as period() gives, written out: a third of the time
+        iso = dt.date.isoformat
+        member_rows = [
+            (
+                alliance_id[key],
+                state_of[ccode],
+                phase,
+                str(start),
+                None,
+                iso(start.first_day),
+                None,
+                *codes,
+            )
+            if end is None
+            else (
+                alliance_id[key],
+                state_of[ccode],
+                phase,
+                str(start),
+                str(end),
+                iso(start.first_day),
+                iso(end.last_day),
+                *codes,
+            )
+            for key, ccode, phase, start, end, codes in members
+        ]
+    writer.insert(
+        "memberships",
+        MEMBERSHIP_COLUMNS,
+        member_rows,
+        lambda n: progress("writing", len(alliances) + n, total),
+    )
 
 
 def year_of(day: dt.date | None) -> int | None:

@@ -99,6 +99,8 @@ def parse(path: Path, progress: Progress = no_progress) -> ParsedStates:
         name = row["statenme"]
         if not name:
             raise f.bad("statenme", "is blank: give the state's name")
+        if len(name) > 200:
+            raise f.bad("statenme", "is longer than 200 characters")
         start = f.date("styear", "stmonth", "stday")
         end = f.date("endyear", "endmonth", "endday")
         end_after_start(f, "endyear", start, end)
