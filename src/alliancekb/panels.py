@@ -191,9 +191,6 @@ class _Tuples:
         # Tuple concatenation: twice as fast as unpacking, on millions of rows.
         self.batch.extend([head + (year,) + tail for year in range(first, last + 1)])  # noqa: RUF005
 
-    def row(self, head: tuple[Any, ...], year: int, tail: tuple[Any, ...]) -> None:
-        self.batch.append(head + (year,) + tail)  # noqa: RUF005
-
 
 class _CsvLines(_Tuples):
     """Collects dyad-years as finished CSV lines, byte for byte what csv.writer writes for the
@@ -227,9 +224,6 @@ class _CsvLines(_Tuples):
     def years(self, head: tuple[Any, ...], first: int, last: int, tail: tuple[Any, ...]) -> None:
         before, after = self._head_text(head), self._tail_text(tail)
         self.batch.extend([before + str(year) + after for year in range(first, last + 1)])
-
-    def row(self, head: tuple[Any, ...], year: int, tail: tuple[Any, ...]) -> None:
-        self.batch.append(self._head_text(head) + str(year) + self._tail_text(tail))
 
 
 def dyad_year_batches(
@@ -277,11 +271,21 @@ def dyad_year_batches(
                     seen[0] = tuple(_either(a, b) for a, b in zip(seen[0], codes, strict=True))
                 keys = seen[1]
                 seen[1] = {keys, key} if isinstance(keys, str) else keys | {key}
+        # Consecutive years with the same cells go out as one run (a line each, built once).
+        run: tuple[Any, ...] = ()
+        first = last = 0
         for year in sorted(merged):
             codes, keys = merged[year]
             ideology, security = alignments.flags(c1, c2, year) if flagged else (None, None)
             text = keys if isinstance(keys, str) else "; ".join(sorted(keys))
-            sink.row(head, year, (src, *codes, ideology, security, text))
+            tail = (src, *codes, ideology, security, text)
+            if tail == run and year == last + 1:
+                last = year
+                continue
+            if run:
+                sink.years(head, first, last, run)
+            run, first, last = tail, year, year
+        sink.years(head, first, last, run)
 
     for pair in _pairs(session, source, directed):
         src, cov_start, cov_end, c1, c2, abb1, abb2, key, st1, en1, st2, en2 = pair[:12]
