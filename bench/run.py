@@ -163,7 +163,7 @@ def bulk_insert(url: str, folder: Path) -> tuple[float, int]:
             )
         )
         source = conn.execute(text("SELECT id FROM sources WHERE key = 'bulk'")).scalar_one()
-        states = dict(conn.execute(text("SELECT ccode, id FROM states")).tuples().all())
+        states = {ccode: i for ccode, i in conn.execute(text("SELECT ccode, id FROM states"))}
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
