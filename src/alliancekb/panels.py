@@ -26,7 +26,7 @@ from alliancekb.models import (
     State,
     SystemSpell,
 )
-from alliancekb.queries import _source_id
+from alliancekb.queries import _merge, _source_id
 
 Row = dict[str, Any]
 DYAD_COLUMNS = (
@@ -158,15 +158,6 @@ def _int(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _either(a: int | None, b: int | None) -> int | None:
-    """Either says yes: 1; both say no: 0; else unknown."""
-    if a == 1 or b == 1:
-        return 1
-    if a == 0 and b == 0:
-        return 0
-    return None
-
-
 DyadYear = tuple[Any, ...]
 
 
@@ -268,7 +259,7 @@ def dyad_year_batches(
                     merged[year] = [codes, key]
                     continue
                 if seen[0] != codes:
-                    seen[0] = tuple(_either(a, b) for a, b in zip(seen[0], codes, strict=True))
+                    seen[0] = tuple(_merge(a, b) for a, b in zip(seen[0], codes, strict=True))
                 keys = seen[1]
                 seen[1] = {keys, key} if isinstance(keys, str) else keys | {key}
         # Consecutive years with the same cells go out as one run (a line each, built once).
@@ -305,7 +296,7 @@ def dyad_year_batches(
         if directed:
             codes = pair[12 : 12 + n]
         else:
-            codes = tuple(_either(pair[12 + i], pair[12 + n + i]) for i in range(n))
+            codes = tuple(_merge(pair[12 + i], pair[12 + n + i]) for i in range(n))
         spans.append((first, last, codes, key))
     if current is not None and spans:
         flush()
@@ -313,20 +304,13 @@ def dyad_year_batches(
         yield sink.batch
 
 
-def dyad_year_rows(
-    session: Session, source: str | None = None, directed: bool = False, span: Span = Span()
-) -> Iterator[DyadYear]:
-    """Dyad-year tuples in DYAD_COLUMNS order (see dyad_year_batches)."""
-    for batch in dyad_year_batches(session, source, directed, span):
-        yield from batch
-
-
 def dyad_years(
     session: Session, source: str | None = None, directed: bool = False, span: Span = Span()
 ) -> Iterator[Row]:
-    """Dyad-year rows as dicts keyed by DYAD_COLUMNS (see dyad_year_rows)."""
-    for row in dyad_year_rows(session, source, directed, span):
-        yield dict(zip(DYAD_COLUMNS, row, strict=True))
+    """Dyad-year rows as dicts keyed by DYAD_COLUMNS (see dyad_year_batches)."""
+    for batch in dyad_year_batches(session, source, directed, span):
+        for row in batch:
+            yield dict(zip(DYAD_COLUMNS, row, strict=True))
 
 
 def _system_years(session: Session) -> dict[int, tuple[str, list[tuple[int, int | None]]]]:
@@ -360,7 +344,8 @@ def state_years(session: Session, source: str | None = None, span: Span = Span()
         first = max(cov_start, span.first if span.first is not None else cov_start)
         last = _coverage_end(cov_end).year
         last = min(last, span.last if span.last is not None else last)
-        allied = _allied_years(dyad_year_rows(session, src, directed=True, span=span))
+        batches = dyad_year_batches(session, src, directed=True, span=span)
+        allied = _allied_years(row for batch in batches for row in batch)
         pending = next(allied, None)
         for ccode in sorted(_allied_ccodes(session, src)):
             years: dict[int, tuple[int, tuple[int | None, ...]]] = {}
@@ -416,7 +401,7 @@ def _allied_years(
             years[row[4]] = ({row[1]}, codes)
         else:
             entry[0].add(row[1])
-            both = tuple(_either(a, b) for a, b in zip(entry[1], codes, strict=True))
+            both = tuple(_merge(a, b) for a, b in zip(entry[1], codes, strict=True))
             years[row[4]] = (entry[0], both)
     if current is not None:
         yield current, abb, {y: (len(a), c) for y, (a, c) in years.items()}

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -211,12 +211,17 @@ def alliances(
         }
 
 
-def _merge(a: bool | None, b: bool | None) -> bool | None:
-    """Either says yes: yes; both say no: no; else unknown."""
-    if a or b:
-        return True
-    if a is False and b is False:
-        return False
+Flag = TypeVar("Flag", bool, int)
+
+
+def _merge(a: Flag | None, b: Flag | None) -> Flag | None:
+    """Either says yes: yes; both say no: no; else unknown. For booleans or 1/0 alike."""
+    if a == 1:
+        return a
+    if b == 1:
+        return b
+    if a == 0 and b == 0:
+        return a
     return None
 
 
