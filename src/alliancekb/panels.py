@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Integer, String, and_, cast, or_, select
@@ -249,33 +250,32 @@ def dyad_year_batches(
             first, last, codes, key = spans[0]
             sink.years(head, first, last, (src, *codes, None, None, key))
             return
-        # Several alliances link the dyad: merge them year by year (a key set only when two
-        # alliances share a year, which is rarer than it looks).
-        merged: dict[int, list[Any]] = {}
-        for first, last, codes, key in spans:
-            for year in range(first, last + 1):
-                seen = merged.get(year)
-                if seen is None:
-                    merged[year] = [codes, key]
-                    continue
-                if seen[0] != codes:
-                    seen[0] = tuple(_merge(a, b) for a, b in zip(seen[0], codes, strict=True))
-                keys = seen[1]
-                seen[1] = {keys, key} if isinstance(keys, str) else keys | {key}
-        # Consecutive years with the same cells go out as one run (a line each, built once).
+        # Several alliances link the dyad: cut its years where any span starts or ends, and
+        # merge the spans in force once per piece, not once per year.
+        cuts = sorted({s[0] for s in spans} | {s[1] + 1 for s in spans})
         run: tuple[Any, ...] = ()
         first = last = 0
-        for year in sorted(merged):
-            codes, keys = merged[year]
-            ideology, security = alignments.flags(c1, c2, year) if flagged else (None, None)
-            text = keys if isinstance(keys, str) else "; ".join(sorted(keys))
-            tail = (src, *codes, ideology, security, text)
-            if tail == run and year == last + 1:
-                last = year
+        for start, stop in pairwise(cuts):
+            active = [s for s in spans if s[0] <= start <= s[1]]
+            if not active:
                 continue
-            if run:
-                sink.years(head, first, last, run)
-            run, first, last = tail, year, year
+            codes, keys = active[0][2], {active[0][3]}
+            for _, _, more, key in active[1:]:
+                if more != codes:
+                    codes = tuple(_merge(a, b) for a, b in zip(codes, more, strict=True))
+                keys.add(key)
+            text = "; ".join(sorted(keys))
+            for year in range(start, stop) if flagged else (start,):
+                ideology, security = alignments.flags(c1, c2, year) if flagged else (None, None)
+                tail = (src, *codes, ideology, security, text)
+                end = year if flagged else stop - 1
+                # Consecutive years with the same cells go out as one run (a line each).
+                if tail == run and year == last + 1:
+                    last = end
+                    continue
+                if run:
+                    sink.years(head, first, last, run)
+                run, first, last = tail, year, end
         sink.years(head, first, last, run)
 
     for pair in _pairs(session, source, directed):
