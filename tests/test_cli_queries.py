@@ -175,3 +175,21 @@ def test_unknown_source_lists_the_known(cli: Cli) -> None:
         "error: unknown source 'atop' (known: atop-5.1, cow-4.1, cow-states-2016, "
         "vietnam-case, vu2020)\n"
     )
+
+
+def test_alliance_members_are_named_as_of_the_year_asked(cli: Cli) -> None:
+    def members(*args: str) -> dict[str, list[tuple[str, str]]]:
+        result = cli("alliances", "--state", "VNM", *args, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        rows = json.loads(result.stdout)
+        return {r["key"]: list(zip(r["members"], r["member_names"], strict=True)) for r in rows}
+
+    assert members("--year", "1985")["vu2020-vnm-ussr"] == [
+        ("RUS", "Soviet Union"),
+        ("DRV", "Socialist Republic of Vietnam"),
+    ]
+    # Without a year, as of the day the alliance began.
+    assert members()["vu2020-vnm-ussr"] == [
+        ("RUS", "Soviet Union"),
+        ("DRV", "Democratic Republic of Vietnam"),
+    ]

@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from alliancekb.db import WRITE_LOCK, migrations_dir
+from alliancekb.db import WRITE_LOCK, head_revision, migrations_dir
 from conftest import Cli
 from reliability_helpers import kill, snapshot, start
 
@@ -141,8 +141,8 @@ import time
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "fault_probe"
+down_revision = "{head}"
 
 
 def upgrade() -> None:
@@ -178,7 +178,9 @@ def test_migration_killed_half_way_is_rolled_back_and_runs_again(
 ) -> None:
     scripts = tmp_path / "alembic"
     shutil.copytree(migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_fault_probe.py").write_text(FAILING, encoding="utf-8")
+    head = head_revision()
+    probe = FAILING.replace("{head}", head)
+    (scripts / "versions" / "9999_fault_probe.py").write_text(probe, encoding="utf-8")
     hung = tmp_path / "hung"
     before = snapshot(db_url)
     command = [
@@ -202,7 +204,7 @@ def test_migration_killed_half_way_is_rolled_back_and_runs_again(
     kill(proc)  # after creating a table, adding a column and updating rows
 
     cli = Cli(db_url)
-    assert cli("db", "current").stdout == "0002 (head)\n"
+    assert cli("db", "current").stdout == f"{head} (head)\n"
     engine = create_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -217,7 +219,7 @@ def test_migration_killed_half_way_is_rolled_back_and_runs_again(
     again = subprocess.run(command, capture_output=True, text=True, check=False)
     assert (again.returncode, again.stdout, again.stderr) == (
         0,
-        "upgraded the schema from 0002 to 0003\n",
+        f"upgraded the schema from {head} to fault_probe\n",
         "",
     )
     engine = create_engine(db_url)

@@ -233,3 +233,15 @@ def test_overlapping_memberships_are_refused(fresh: Cli, tmp_path: Path) -> None
         f"error: {broken} line 14: member 816 of atop-5.1-4605 (phase 0) overlaps its "
         "membership on line 13: fix the dates or remove one row\n"
     )
+
+
+def test_alliances_list_the_members_of_the_year_once_each(fresh: Cli) -> None:
+    ok(fresh, "import", "atop", str(ATOP))
+
+    def members(year: str) -> list[tuple[str, list[str]]]:
+        rows = json_rows(fresh, "alliances", "--year", year, "--source", "atop-5.1")
+        return [(r["key"], r["members"]) for r in rows]
+
+    # 1955: the US and China in phase 1 (to March) and phase 2; Laos joins in July 1956.
+    assert members("1955") == [("atop-5.1-2000", ["USA", "CHN"])]
+    assert members("1957") == [("atop-5.1-2000", ["USA", "CHN", "LAO"])]

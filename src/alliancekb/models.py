@@ -186,7 +186,11 @@ class Alliance(Period, Base):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
-        return (_period_check(), UniqueConstraint("source_id", "external_id"))
+        return (
+            _period_check(),
+            UniqueConstraint("source_id", "external_id"),
+            Index("ix_alliances_days", "start_day", "end_day"),
+        )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)

@@ -12,11 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from alliancekb import collector
 from alliancekb.errors import AllianceKBError, NotFound
 from alliancekb.models import (
     OBLIGATIONS,
@@ -139,14 +142,28 @@ def states(session: Session, window: Window, state: str | None = None) -> Iterat
 def alliances(
     session: Session, window: Window, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
-    """Alliances in force in the window (each source's coding), optionally of one state.
+    """Alliances in force in the window (each source's coding), optionally of one state, with
+    the members they had in the window.
 
-    One Core query (alliance columns with each member's state id), grouped here: ORM objects
+    One Core query (alliance columns with each member and its state, an alliance's members
+    together), then the members' names over time, a few hundred states per query. ORM objects
     would cost more than the answer at world scale.
     """
     directory = StateDirectory(session, preload=False)
     source_id = _source_id(session, source)
     treaty = aliased(Treaty)
+    in_force = [window.overlaps(Alliance), window.overlaps(Membership), window.covered_by(Source)]
+    if source_id is not None:
+        in_force.append(Alliance.source_id == source_id)
+    if state is not None:
+        member = directory.resolve(state)
+        in_force.append(
+            Alliance.id.in_(
+                select(Membership.alliance_id).where(
+                    Membership.state_id == member.id, window.overlaps(Membership)
+                )
+            )
+        )
     query = (
         select(
             Alliance.id,
@@ -160,43 +177,30 @@ def alliances(
             treaty.key,
             Alliance.external_id,
             Membership.state_id,
+            State.ccode,
+            State.stateabb,
+            State.name,
         )
         .join(Source, Source.id == Alliance.source_id)
         .join(Membership, Membership.alliance_id == Alliance.id)
+        .join(State, State.id == Membership.state_id)
         .outerjoin(treaty, treaty.id == Alliance.treaty_id)
-        .where(window.overlaps(Alliance), window.covered_by(Source))
-        .order_by(Alliance.start_day, Alliance.key)
+        .where(*in_force)
+        .order_by(Alliance.start_day, Alliance.key, Alliance.id, State.ccode)
     )
-    if source_id is not None:
-        query = query.where(Alliance.source_id == source_id)
-    if state is not None:
-        member = directory.resolve(state)
-        query = query.where(
-            Alliance.id.in_(
-                select(Membership.alliance_id).where(
-                    Membership.state_id == member.id, window.overlaps(Membership)
-                )
-            )
-        )
-    found: dict[int, tuple[Any, ...]] = {}
-    members: dict[int, set[int]] = defaultdict(set)
-    for row in session.execute(query):
-        found.setdefault(row[0], tuple(row[1:10]))
-        members[row[0]].add(row[10])
-    directory.preload(i for ids in members.values() for i in ids)
-    for alliance_id, (
-        key,
-        src,
-        start,
-        end,
-        start_day,
-        title,
-        formal,
-        treaty_key,
-        ext,
-    ) in found.items():
+    with collector.paused():
+        rows: list[Any] = list(session.connection().execute(query))
+        for state_id, ccode, stateabb, name in {row[10]: row[10:14] for row in rows}.values():
+            directory.known(state_id, ccode, stateabb, name)
+        directory.preload(row[10] for row in rows)  # the members' names over time
+    for _alliance_id, group in groupby(rows, key=itemgetter(0)):
+        first, *more = group
+        key, src, start, end, start_day, title, formal, treaty_key, ext = first[1:10]
+        ids = [first[10]]
+        for row in more:
+            if row[10] != ids[-1]:  # a member of two phases is listed once
+                ids.append(row[10])
         day = window.name_day or start_day
-        ids = sorted(members[alliance_id], key=lambda i: directory.by_id[i].ccode)
         yield {
             "key": key,
             "source": src,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,8 +15,9 @@ from alliancekb.errors import Ambiguous, NotFound
 from alliancekb.models import State, StateName
 
 
-@dataclass(frozen=True)
-class StateInfo:
+class StateInfo(NamedTuple):
+    """A state as queries name it (a tuple: a year query makes thousands)."""
+
     id: int
     ccode: int
     stateabb: str
@@ -41,7 +42,9 @@ class StateDirectory:
     """The states of a database, for resolving references and naming states.
 
     `preload=True` reads every state at once (writers, pictures); `preload=False` looks up
-    only what a query touches, so a year query costs the same with 200 or 20,000 states.
+    only what a query touches, so a year query costs the same with 200 or 20,000 states. Only
+    the preloaded directory keeps the lookup keys (ccode, names, ...): on demand, the
+    database's indexes find a reference, and a loaded state is only named.
     """
 
     def __init__(self, session: Session, *, preload: bool = True) -> None:
@@ -49,6 +52,7 @@ class StateDirectory:
         self.preloaded = preload
         self._keys: dict[str, set[int]] = defaultdict(set)
         self._names: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+        self._named: set[int] = set()
         if not preload:
             self.by_id: dict[int, StateInfo] = _OnDemand(self.preload)
             return
@@ -65,24 +69,28 @@ class StateDirectory:
             self._keys[name.casefold()].add(state_id)
 
     def preload(self, ids: Iterable[int]) -> None:
-        """Load the states (and their names) not loaded yet, in one query each."""
-        missing = sorted({i for i in ids if not dict.__contains__(self.by_id, i)})
-        for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
-            states = self.session.execute(
-                select(State.id, State.ccode, State.stateabb, State.name, State.iso3).where(
-                    State.id.in_(chunk)
-                )
+        """Load the states not loaded yet, and their names, a few hundred per query."""
+        if self.preloaded:
+            return
+        wanted = sorted({i for i in ids if i not in self._named})
+        missing = [i for i in wanted if not dict.__contains__(self.by_id, i)]
+        connection = self.session.connection()
+        states = select(State.id, State.ccode, State.stateabb, State.name)
+        for chunk in _chunks(missing):
+            for state_id, ccode, abb, name in connection.execute(states.where(State.id.in_(chunk))):
+                self.known(state_id, ccode, abb, name)
+        names = select(StateName.state_id, StateName.start_day, StateName.end_day, StateName.name)
+        for chunk in _chunks(wanted):
+            rows = connection.execute(
+                names.where(StateName.state_id.in_(chunk)).order_by(StateName.start_day)
             )
-            for state_id, ccode, abb, name, iso3 in states:
-                self._add(state_id, ccode, abb, name, iso3)
-            names = self.session.execute(
-                select(StateName.state_id, StateName.start_day, StateName.end_day, StateName.name)
-                .where(StateName.state_id.in_(chunk))
-                .order_by(StateName.start_day)
-            )
-            for state_id, start_day, end_day, name in names:
+            for state_id, start_day, end_day, name in rows:
                 self._names[state_id].append((start_day, end_day, name))
-                self._keys[name.casefold()].add(state_id)
+        self._named.update(wanted)
+
+    def known(self, state_id: int, ccode: int, stateabb: str, name: str) -> None:
+        """A state a query has already read (its names still come from `preload`)."""
+        dict.__setitem__(self.by_id, state_id, StateInfo(state_id, ccode, stateabb, name))
 
     def _candidates(self, text: str) -> set[int]:
         """On-demand mode: the ids a reference can name, found by the database's indexes."""
@@ -159,6 +167,10 @@ class StateDirectory:
             return current[-1]
         later = [n for s, _e, n in names if s.year == day.year]
         return later[0] if later else state.name
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    return (ids[i : i + size] for i in range(0, len(ids), size))
 
 
 def name_day(year: int | None, on: dt.date | None) -> dt.date | None:
