@@ -221,7 +221,9 @@ def import_in_process(url: str, folder: Path) -> float:
 
 
 def latencies(url: str, n: int, samples: int) -> dict[str, Any]:
-    """p50/p95 of `alliances --year Y` and `allies STATE --year Y`, in-process, and EXPLAIN."""
+    """p50/p95 of `alliances --year Y` and `allies STATE --year Y`, in-process; beside them the
+    p50 of the same SELECT statements run by the driver alone (the floor of any Python layer);
+    and the query plan of each command's main statement."""
     from sqlalchemy import event
 
     from alliancekb.kb import KnowledgeBase
@@ -229,44 +231,78 @@ def latencies(url: str, n: int, samples: int) -> dict[str, Any]:
     kb = KnowledgeBase.open(url)
     rng = random.Random(n)
     ccodes = [s[0] for s in synth.states(n)]
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    raw = kb.engine.raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+
+    def sql_alone() -> float:
+        """Milliseconds for the driver to run and fetch the statements just captured."""
+        start = time.perf_counter()
+        for statement, parameters in statements:
+            cursor = driver.cursor()
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+            cursor.close()
+        elapsed = (time.perf_counter() - start) * 1000
+        driver.rollback()
+        return elapsed
+
     results: dict[str, Any] = {}
-    for label, call in (
-        ("alliances --year Y", lambda: list(kb.alliances(year=rng.randint(1816, 2018)))),
+    plans: dict[str, list[str]] = {}
+    event.listen(kb.engine, "before_cursor_execute", capture)
+    for label, marker, call in (
+        (
+            "alliances --year Y",
+            "FROM alliances",
+            lambda: list(kb.alliances(year=rng.randint(1816, 2018))),
+        ),
         (
             "allies STATE --year Y",
+            "memberships",
             lambda: list(kb.allies(str(rng.choice(ccodes)), year=rng.randint(1900, 2018))),
         ),
     ):
         call()  # warm the caches, as a notebook would be
-        times = []
+        times, floors = [], []
         for _ in range(samples):
+            statements.clear()
             start = time.perf_counter()
             call()
             times.append((time.perf_counter() - start) * 1000)
+            floors.append(sql_alone())
         times.sort()
-        results[label] = (times[len(times) // 2], times[int(len(times) * 0.95) - 1])
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(kb.engine, "before_cursor_execute", capture)
-    list(kb.allies(str(ccodes[0]), year=1990))
+        results[label] = (
+            times[len(times) // 2],
+            times[int(len(times) * 0.95) - 1],
+            statistics.median(floors),
+        )
+        plans[label] = explain(kb.engine.dialect.name, driver, statements, marker)
     event.remove(kb.engine, "before_cursor_execute", capture)
-    statement, parameters = next(s for s in statements if "memberships" in s[0])
-    with kb.engine.connect() as conn:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        cursor = driver.cursor()
-        if kb.engine.dialect.name == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-            plan = [str(row[-1]) for row in cursor.fetchall()]
-        else:
-            cursor.execute("EXPLAIN " + statement, parameters)
-            plan = [str(row[0]) for row in cursor.fetchall()]
+    raw.close()
     kb.engine.dispose()
-    results["plan"] = plan
+    results["plans"] = plans
     return results
+
+
+def explain(dialect: str, driver: Any, statements: list[tuple[str, Any]], marker: str) -> list[str]:
+    """The plan of the first statement that mentions MARKER."""
+    statement, parameters = next(s for s in statements if marker in s[0])
+    cursor = driver.cursor()
+    if dialect == "sqlite":
+        cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    else:
+        cursor.execute("EXPLAIN " + statement, parameters)
+        plan = [str(row[0]) for row in cursor.fetchall()]
+    cursor.close()
+    driver.rollback()
+    return plan
 
 
 # --- the benchmark -----------------------------------------------------------------------------
@@ -418,15 +454,22 @@ def report(results: dict[str, list[dict[str, Any]]], start: dict[str, float], ar
                 f"| {f['n']} | {f['export_rows']:,} | {f['export_s']:.2f} "
                 f"| {f['export_rate']:,.0f} | {f['export_peak']:.0f} " + bare
             )
-        lines += ["", "| N | query | p50 (ms) | p95 (ms) |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "| N | query | p50 (ms) | p95 (ms) | its SQL alone, p50 (ms) |",
+            "|---|---|---|---|---|",
+        ]
         for f in rows:
             for label, value in f["latency"].items():
-                if label != "plan":
-                    lines.append(f"| {f['n']} | `{label}` | {value[0]:.1f} | {value[1]:.1f} |")
+                if label != "plans":
+                    lines.append(
+                        f"| {f['n']} | `{label}` | {value[0]:.1f} | {value[1]:.1f} "
+                        f"| {value[2]:.1f} |"
+                    )
         last = rows[-1]
-        lines += ["", f"Query plan of `allies` at N={last['n']}:", "", "```"]
-        lines += last["latency"]["plan"]
-        lines += ["```", "", "Cost growth (factor per tenfold N; 10 = linear):", ""]
+        for label, plan in last["latency"]["plans"].items():
+            lines += ["", f"Query plan of `{label}` at N={last['n']}:", "", "```", *plan, "```"]
+        lines += ["", "Cost growth (factor per tenfold N; 10 = linear):", ""]
         for label, key in (("import", "import_s"), ("dyad-year export", "export_s")):
             lines.append(f"- {label}: {growth({f['n']: f[key] for f in rows})}")
         for label in ("alliances --year Y", "allies STATE --year Y"):
