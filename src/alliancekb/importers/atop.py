@@ -12,7 +12,9 @@ the atopid.
 from __future__ import annotations
 
 import calendar
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from alliancekb.dates import PartialDate
 from alliancekb.importers.common import (
@@ -20,16 +22,20 @@ from alliancekb.importers.common import (
     AllianceRow,
     CsvRows,
     Fields,
+    Flag,
     Layout,
     MemberRow,
     Parsed,
     Progress,
     SourceInfo,
+    StoredDate,
     alliance_period,
     check_unique,
     end_after_start,
+    member_row,
     no_progress,
     one_version,
+    stored,
 )
 
 LAYOUT = Layout(
@@ -82,20 +88,21 @@ def source_info(version: str, last_year: int) -> SourceInfo:
     )
 
 
-Member = tuple[int, int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]
-"""(atopid, ccode, phase, start, end, the five obligations) of one row."""
-
-
 class _Slow(Exception):
     """The quick reading of a row met something it does not handle: read it carefully."""
 
 
-def _days_in(year: int, month: int | None) -> int:
-    return calendar.monthrange(year, month or 1)[1]
+FLAGS: dict[str, Flag] = {"": None, "-9": None, ".": None, "0": 0, "1": 1}
+"""Fields.flag's reading of the cells it reads without stripping, as stored (1/0)."""
+NO_END: tuple[None, None, None] = (None, None, None)
+"""A membership still in force: no end date, no last day."""
+TWO_DIGITS = tuple(f"{n:02d}" for n in range(32))
+DATES = 1 << 16
+"""The most dates parse keeps by their cells (ATOP 5.1 has about 1,200 different ones)."""
 
 
-FLAGS: dict[str, bool | None] = {"": None, "-9": None, ".": None, "0": False, "1": True}
-"""Fields.flag's reading of the cells it reads without stripping."""
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 class _Rows:
@@ -104,28 +111,42 @@ class _Rows:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.seen: dict[tuple[object, ...], int] = {}
-        self.starts: dict[tuple[str, ...], PartialDate | None] = {}
-        self.ends: dict[tuple[str, ...], PartialDate | None] = {}
+        self.seen: dict[tuple[int, int, int, str], int] = {}
+        self.dates: dict[tuple[str, ...], StoredDate] = {}
+        """Dates depend on their cells alone: the next rows with the same cells go quickly.
+        Emptied when full (DATES), so that a file of a new date every row is not held twice."""
 
-    def date(
-        self, cache: dict[tuple[str, ...], PartialDate | None], y: str, m: str, d: str
-    ) -> PartialDate:
-        """Fields.date's reading of plain cells (ValueError on others), kept for the next rows
-        with the same cells."""
+    def date(self, y: str, m: str, d: str) -> StoredDate:
+        """Fields.date's reading of plain cells, as stored and kept for the next rows with the
+        same cells; ValueError on anything else. Checked and written out by hand: datetime's
+        date() and isoformat() take 40% longer, and a large file has a new date on most rows."""
         year = int(y)
-        month = None if m in MISSING else int(m)
-        day = None if month is None or d in MISSING else int(d)
-        if not 1000 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+        if not 1000 <= year <= 9999:
             raise ValueError
-        if day is not None and not 1 <= day <= (day if day <= 28 else _days_in(year, month)):
-            raise ValueError
-        date = cache[(y, m, d)] = PartialDate(year, month, day)
+        if m in MISSING:
+            text = str(year)
+            date = text, f"{text}-01-01", f"{text}-12-31"
+        else:
+            month = int(m)
+            if not 1 <= month <= 12:
+                raise ValueError
+            if d in MISSING:
+                text = f"{year}-{TWO_DIGITS[month]}"
+                date = text, f"{text}-01", f"{text}-{_days_in(year, month)}"
+            else:
+                day = int(d)
+                if not 1 <= day <= (28 if day <= 28 else _days_in(year, month)):
+                    raise ValueError
+                text = f"{year}-{TWO_DIGITS[month]}-{TWO_DIGITS[day]}"
+                date = text, text, text
+        if len(self.dates) >= DATES:
+            self.dates.clear()
+        self.dates[(y, m, d)] = date
         return date
 
     def careful(
         self, line: int, row: dict[str, str], cells: tuple[str, ...]
-    ) -> tuple[Member, int | None, str]:
+    ) -> tuple[MemberRow, int | None, str]:
         """The row read field by field; InvalidInput names the line, column and value."""
         f = Fields(self.path, line, row)
         atopid = f.integer("atopid", 1, 10**9)
@@ -140,99 +161,119 @@ class _Rows:
         check_unique(f, self.seen, (atopid, ccode, phase, str(start)))
         del self.seen[(atopid, ccode, phase, str(start))]  # parse records it
         cow4id = f.optional_int("cow4id", 1, 10**9, MISSING)
-        # Dates depend on their cells alone: the next rows with the same cells go quickly.
-        self.starts.setdefault(cells[3:6], start)
-        self.ends.setdefault(cells[6:9], end)
-        return (atopid, ccode, phase, start, end, codes), cow4id, cells[-1]
+        first = self.dates.setdefault(cells[3:6], stored(start))
+        last = None if end is None else self.dates.setdefault(cells[6:9], stored(end))
+        return member_row(atopid, ccode, phase, first, last, codes), cow4id, cells[-1]
+
+
+class _File(NamedTuple):
+    """What _read gives: the file's memberships and the line of each; for each atopid its
+    memberships and its cow4id (from its first row); the versions the rows give."""
+
+    members: list[MemberRow]
+    member_lines: list[int]
+    groups: dict[int, list[MemberRow]]
+    cow4ids: dict[int, int | None]
+    versions: set[str]
 
 
 def parse(path: Path, progress: Progress = no_progress) -> Parsed:
     """Read and check the whole file; InvalidInput names the line, column and value."""
-    raw: list[Member] = []
-    first_line: dict[tuple[int, int], int] = {}
+    members, member_lines, groups, cow4ids, versions = _read(path, progress)
+    version = one_version(path, {v.strip() for v in versions}, LAYOUT)
+    prefix = f"atop-{version}-"
+    alliances = [
+        _alliance(f"{prefix}{atopid}", atopid, group, cow4ids[atopid])
+        for atopid, group in groups.items()
+    ]
+    # Dates as text sort by their years first.
+    starts, ends = map(itemgetter(3), members), filter(None, map(itemgetter(4), members))
+    last = max(max(starts), max(ends, default=""))
+    return Parsed(
+        source_info(version, int(last[:4])), alliances, members, "atopid", member_lines, path
+    )
+
+
+def _read(path: Path, progress: Progress) -> _File:
+    """The rows read and checked. What only reading needs (the keys seen, dates by their
+    cells) goes on return, before Parsed checks the memberships in the memory it took."""
+    members: list[MemberRow] = []
     member_lines: list[int] = []
-    spans: dict[int, list[tuple[PartialDate, PartialDate | None]]] = {}
+    groups: dict[int, list[MemberRow]] = {}
     cow4ids: dict[int, int | None] = {}
-    phases: dict[int, int] = {}
     versions: set[str] = set()
-    last_year = 0
     rows = _Rows(path)
-    seen, starts, ends, date = rows.seen, rows.starts, rows.ends, rows.date
+    seen, dates, date = rows.seen, rows.dates, rows.date
     reader = CsvRows(path, LAYOUT, progress)
-    for line, values in reader.records():
-        cells = reader.pick(values)
+    for line, cells in reader.records():
         # The common case, read quickly: plain int(), flags looked up, dates by their cells.
         # Whatever it does not take (blanks around a value, '5.0', a bad value, a duplicate)
         # is read again the careful way, which gives the same values or the error message.
         atopid_, cow4id_, member_, y, m, d, ey, em, ed, phase_, de, of, ne, na, co, version = cells
         try:
             atopid, ccode, phase = int(atopid_), int(member_), int(phase_)
-            start = starts.get((y, m, d)) or date(starts, y, m, d)
-            end = (
-                ends[(ey, em, ed)]
-                if (ey, em, ed) in ends
-                else None
-                if ey == "0"
-                else date(ends, ey, em, ed)
-            )
-            codes: tuple[bool | None, ...] = (FLAGS[de], FLAGS[of], FLAGS[ne], FLAGS[na], FLAGS[co])
+            start, start_day, _ = dates.get((y, m, d)) or date(y, m, d)
+            end, _, end_day = NO_END if ey == "0" else dates.get((ey, em, ed)) or date(ey, em, ed)
             cow4id = None if cow4id_ in MISSING else int(cow4id_)
-            text = str(start)
+            key = (atopid, ccode, phase, start)
             if not (
                 1 <= atopid <= 10**9
                 and 1 <= ccode <= 99999
                 and 0 <= phase <= 99
                 and (cow4id is None or 1 <= cow4id <= 10**9)
-                and (end is None or end.last_day >= start.first_day)
-                and (atopid, ccode, phase, text) not in seen
+                and (end_day is None or end_day >= start_day)
+                and key not in seen
             ):
                 raise _Slow
-        except (ValueError, KeyError, _Slow):
-            member, cow4id, version = rows.careful(line, reader.row(values), cells)
-            atopid, ccode, phase, start, end, codes = member
-            text = str(start)
-        seen[(atopid, ccode, phase, text)] = line
-        raw.append((atopid, ccode, phase, start, end, codes))
-        member_lines.append(line)
-        if (atopid, ccode) not in first_line:
-            first_line[(atopid, ccode)] = line
-        if atopid in spans:
-            spans[atopid].append((start, end))
-            if phase > phases[atopid]:
-                phases[atopid] = phase
-        else:
-            spans[atopid] = [(start, end)]
-            cow4ids[atopid] = cow4id
-            phases[atopid] = phase
-        year = end.year if end is not None and end.year > start.year else start.year
-        if year > last_year:
-            last_year = year
-        versions.add(version)
-    version = one_version(path, {v.strip() for v in versions}, LAYOUT)
-    prefix = f"atop-{version}-"
-    alliances = []
-    for atopid, dates in spans.items():
-        start, end = alliance_period(dates)
-        notes = [f"ATOP alliance {atopid}."]
-        if cow4ids[atopid]:
-            notes.append(f"COW Formal Alliances v4 id {cow4ids[atopid]} (ATOP's cow4id).")
-        if phases[atopid]:
-            notes.append(f"{phases[atopid]} phases, each with its own members and obligations.")
-        cow4id = cow4ids[atopid]
-        alliances.append(
-            AllianceRow(
-                key=f"{prefix}{atopid}",
-                external_id=str(atopid),
-                start=start,
-                end=end,
-                title=None,
-                notes=" ".join(notes),
-                treaty_key=("atopid", atopid),
-                fallback_treaty=("cow4id", cow4id) if cow4id else None,
+            # member_row() written out: a call per row is a tenth of the reading's time.
+            member: MemberRow = (
+                atopid,
+                ccode,
+                phase,
+                start,
+                end,
+                start_day,
+                end_day,
+                FLAGS[de],
+                FLAGS[of],
+                FLAGS[ne],
+                FLAGS[na],
+                FLAGS[co],
             )
-        )
-    members: list[MemberRow] = [(f"{prefix}{a}", c, p, s, e, o) for a, c, p, s, e, o in raw]
-    lines = {(f"{prefix}{a}", c): line for (a, c), line in first_line.items()}
-    return Parsed(
-        source_info(version, last_year), alliances, members, lines, "atopid", member_lines, path
+        except (ValueError, KeyError, _Slow):
+            member, cow4id, version = rows.careful(line, reader.row(cells), cells)
+            atopid = member[0]
+            key = (atopid, member[1], member[2], member[3])
+        seen[key] = line
+        members.append(member)
+        member_lines.append(line)
+        group = groups.get(atopid)
+        if group is None:
+            groups[atopid] = [member]
+            cow4ids[atopid] = cow4id
+        else:
+            group.append(member)
+        versions.add(version)
+    return _File(members, member_lines, groups, cow4ids, versions)
+
+
+def _alliance(key: str, atopid: int, members: list[MemberRow], cow4id: int | None) -> AllianceRow:
+    """The alliance of an atopid, dated by its memberships."""
+    start, end, start_day, end_day = alliance_period(members)
+    phases = max(map(itemgetter(2), members))
+    notes = f"ATOP alliance {atopid}."
+    if cow4id:
+        notes += f" COW Formal Alliances v4 id {cow4id} (ATOP's cow4id)."
+    if phases:
+        notes += f" {phases} phases, each with its own members and obligations."
+    return AllianceRow(
+        key=key,
+        number=atopid,
+        start=start,
+        end=end,
+        start_day=start_day,
+        end_day=end_day,
+        notes=notes,
+        treaty_key=("atopid", atopid),
+        fallback_treaty=("cow4id", cow4id) if cow4id else None,
     )

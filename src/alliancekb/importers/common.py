@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, TextIO
@@ -84,38 +84,56 @@ class CsvRows:
         if path.is_dir():
             raise InvalidInput(f"{path} is a folder: give the {layout.name} CSV file")
         self.index: dict[str, int] = {}
-        self.pick: Callable[[list[str]], tuple[str, ...]] = tuple
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        for line, values in self.records():
-            yield line, self.row(values)
+        for line, cells in self.records():
+            yield line, self.row(cells)
 
-    def row(self, values: list[str]) -> dict[str, str]:
-        """A record's cells in the layout's columns, by name, stripped."""
-        return {name: values[i].strip() for name, i in self.index.items()}
+    def row(self, cells: Sequence[str]) -> dict[str, str]:
+        """A record's cells (as records() gives them) by column name, stripped."""
+        return {name: cell.strip() for name, cell in zip(self.layout.columns, cells, strict=True)}
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """The data rows as read (cells not stripped), each with its line number. Once the
-        first row is out, `index` maps the layout's columns to their places in a row and
-        `pick(values)` gives their cells in the layout's order."""
+    def records(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The data rows as read: the cells of the layout's columns in its order, not stripped,
+        each row with its line number. Once the first row is out, `index` maps the layout's
+        columns to their places in a row.
+
+        A line with no quote is a row whose cells are between its commas, as the csv module
+        reads it: such a line is cut with split(), cell by cell only as far as the columns
+        wanted (quick_cells), in half the csv module's time. A line with a quote (a comma or a
+        line break inside a cell) goes to the csv module."""
         try:
             with self.path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(self._lines(handle))
+                lines = self._lines(handle)
+                reader = csv.reader(lines)
                 header = next(reader, None)
                 self.index = self._check_header(header)
-                self.pick = itemgetter(*self.index.values())
                 width = len(header or [])
-                for values in reader:
+                pick = itemgetter(*self.index.values())
+                quick = quick_cells(width, list(self.index.values()))
+                line = reader.line_num
+                for text in lines:
+                    line += 1
+                    if '"' in text:
+                        quoted = csv.reader(chain((text,), lines))  # reads on as it needs
+                        values = next(quoted)
+                        line += quoted.line_num - 1
+                    else:
+                        text = text.rstrip("\r\n")
+                        if text.count(",") == width - 1:
+                            yield line, quick(text)
+                            continue
+                        values = text.split(",") if text else []
                     if len(values) != width:
                         if not values or values == [""]:
                             continue
                         # A cell lost or added shifts every value after it into the wrong
                         # column: refuse the row rather than read shifted values.
                         raise InvalidInput(
-                            f"{self.path} line {reader.line_num}: {len(values)} cells, but the "
+                            f"{self.path} line {line}: {len(values)} cells, but the "
                             f"header has {width} columns: fix the row (a missing or extra comma?)"
                         )
-                    yield reader.line_num, values
+                    yield line, pick(values)
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 f"{self.path}: not UTF-8 text ({exc.reason} at byte {exc.start}): "
@@ -180,6 +198,27 @@ class CsvRows:
                 f"`alliancekb {self.layout.command}` reads that layout)"
             )
         return {c: found.index(c) for c in self.layout.columns}
+
+
+def quick_cells(width: int, positions: Sequence[int]) -> Callable[[str], tuple[str, ...]]:
+    """For a line of WIDTH cells and no quote: the cells at POSITIONS, in that order. The line
+    is split from the left as far as the wanted cells at its start and from the right as far
+    as those at its end, so that few of the others become strings (of ATOP's 105 cells, the 16
+    wanted are among the first 35 and the last one)."""
+    ordered = sorted(positions)
+    # The first i wanted cells from the left, the others from the right: the fewest strings.
+    # On a tie, the left: a split of every cell leaves no rest of the line, which is fine on
+    # the left (its last piece is a cell) but not on the right (its first piece is).
+    choices = [
+        (ordered[i - 1] + 1 if i else 0, width - ordered[i] if i < len(ordered) else 0)
+        for i in range(len(ordered) + 1)
+    ]
+    left, right = min(reversed(choices), key=sum)
+    # split(",", left) gives cells 0 .. left-1 and the rest of the line; rsplit(",", right)
+    # the rest of the line and cells width-right .. width-1.
+    shift = left + 2 - (width - right)
+    get = itemgetter(*(p if p < left else p + shift for p in positions))
+    return lambda text: get(text.split(",", left) + text.rsplit(",", right))
 
 
 class Fields:
@@ -267,21 +306,77 @@ class SourceInfo:
 LICENCE = "Free for research use; cite the dataset. Not redistributed with alliancekb."
 
 
-@dataclass
+StoredDate = tuple[str, str, str]
+"""A partial date as the tables store it: (its text, its first day, its last day), days as ISO
+text ('1874-06', '1874-06-01', '1874-06-30'). The days of four-digit years sort as ISO text as
+they do as days, so the checks compare the text."""
+
+
+def stored(date: PartialDate) -> StoredDate:
+    return str(date), date.first_day.isoformat(), date.last_day.isoformat()
+
+
+@dataclass(slots=True)
 class AllianceRow:
+    """An alliance as the alliances table stores it (the files give no title), with the number
+    its memberships give. (Slots: a large file has tens of thousands.)"""
+
     key: str
-    external_id: str
-    start: PartialDate
-    end: PartialDate | None
-    title: str | None
+    number: int
+    """The alliance's id in its file (ATOP's atopid, COW's version4id): its external id."""
+    start: str
+    end: str | None
+    start_day: str
+    end_day: str | None
     notes: str | None
     treaty_key: tuple[str, int] | None = None
     """How to find the alliance's treaty: ("atopid", 3825) or ("cow4id", 301)."""
     fallback_treaty: tuple[str, int] | None = None
 
+    @property
+    def external_id(self) -> str:
+        return str(self.number)
 
-MemberRow = tuple[str, int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]
-"""(alliance key, ccode, phase, start, end, the five obligations)."""
+
+Flag = int | None
+"""An obligation as SQLite stores a boolean: 1, 0 or None (unknown). Plain integers bind
+without the driver's adaptation of bools, which takes a third of an executemany of rows with
+five of them; PostgreSQL's COPY reads 1 and 0 as true and false."""
+
+MemberRow = tuple[int, int, int, str, str | None, str, str | None, Flag, Flag, Flag, Flag, Flag]
+"""A membership as the memberships table stores it but for its two ids: (the alliance's number,
+ccode, phase, start, end, start_day, end_day, defense, offense, neutrality, nonaggression,
+consultation). An import keeps hundreds of thousands of them: flat tuples of shared strings
+and small integers, written as they are."""
+
+
+def member_row(
+    number: int,
+    ccode: int,
+    phase: int,
+    start: StoredDate,
+    end: StoredDate | None,
+    codes: Sequence[bool | None],
+) -> MemberRow:
+    text, first_day, _ = start
+    end_text, _, last_day = (None, None, None) if end is None else end
+    defense, offense, neutrality, nonaggression, consultation = (
+        None if code is None else int(code) for code in codes
+    )
+    return (
+        number,
+        ccode,
+        phase,
+        text,
+        end_text,
+        first_day,
+        last_day,
+        defense,
+        offense,
+        neutrality,
+        nonaggression,
+        consultation,
+    )
 
 
 @dataclass
@@ -377,44 +472,41 @@ def states_imported(session: Session) -> bool:
 
 
 def state_ids(
-    session: Session,
-    path: Path,
-    members: list[MemberRow],
-    lines: dict[tuple[str, int], int],
-    summary: ImportSummary,
-    what: str,
+    session: Session, parsed: Parsed, summary: ImportSummary
 ) -> tuple[dict[int, int], list[MemberRow]]:
     """Map ccodes to state ids; codes that are not COW states are skipped (and reported)."""
     ids = {c: i for c, i in session.execute(select(State.ccode, State.id))}
+    members, lines = parsed.members, parsed.member_lines
     unknown = sorted({m[1] for m in members} - ids.keys())
     if unknown and not states_imported(session):
         code = unknown[0]
-        line = min(v for (k, c), v in lines.items() if c == code)
+        line = next(line for m, line in zip(members, lines, strict=True) if m[1] == code)
         raise InvalidInput(
-            f"{path} line {line}: member {code} is not a state in this database "
+            f"{parsed.path} line {line}: member {code} is not a state in this database "
             f"({len(unknown)} codes missing): import the COW state system first with "
             "`alliancekb import cow-states PATH/states2016.csv`"
         )
     if not unknown:
         return ids, members
     kept = []
-    for member in members:
+    first_line: dict[tuple[int, int], int] = {}
+    for member, line in zip(members, lines, strict=True):
         if member[1] in ids:
             kept.append(member)
             continue
-        where = f"{what} {member[0].rsplit('-', 1)[-1]}, line {lines[(member[0], member[1])]}"
+        first = first_line.setdefault((member[0], member[1]), line)
+        where = f"{parsed.what} {member[0]}, line {first}"
         summary.skip(f"member {member[1]} is not a COW state code", where)
     return ids, kept
 
 
-def member_tuple(m: MemberRow) -> tuple[Any, ...]:
-    key, ccode, phase, start, end, codes = m
-    return (key, ccode, phase, str(start), str(end) if end else None, *codes)
+def member_tuple(m: MemberRow, keys: dict[int, str]) -> tuple[Any, ...]:
+    """What existing_alliances reads back for a membership."""
+    return (keys[m[0]], *m[1:5], *m[7:])
 
 
 def alliance_tuple(a: AllianceRow, treaty_id: int | None) -> tuple[Any, ...]:
-    end = str(a.end) if a.end else None
-    return (a.key, a.external_id, str(a.start), end, a.title, a.notes, True, treaty_id)
+    return (a.key, a.external_id, a.start, a.end, None, a.notes, True, treaty_id)  # no title
 
 
 def treaty_links(session: Session, alliances: Sequence[AllianceRow]) -> dict[str, tuple[int, str]]:
@@ -479,6 +571,13 @@ def existing_alliances(
     return alliances, members
 
 
+def delete_alliances(session: Session, source_id: int) -> None:
+    """Delete the source's alliances and memberships."""
+    ids_of_source = select(Alliance.id).where(Alliance.source_id == source_id)
+    session.execute(delete(Membership).where(Membership.alliance_id.in_(ids_of_source)))
+    session.execute(delete(Alliance).where(Alliance.source_id == source_id))
+
+
 def write_alliances(
     session: Session,
     source_id: int,
@@ -488,69 +587,50 @@ def write_alliances(
     links: dict[str, tuple[int, str]],
     progress: Progress,
 ) -> None:
-    """Replace the source's alliances and memberships with the driver's bulk insert."""
-    ids_of_source = select(Alliance.id).where(Alliance.source_id == source_id)
-    session.execute(delete(Membership).where(Membership.alliance_id.in_(ids_of_source)))
-    session.execute(delete(Alliance).where(Alliance.source_id == source_id))
+    """Write the source's alliances and memberships with the driver's bulk insert."""
     total = len(alliances) + len(members)
     writer = BulkWriter(session)
-    period = writer.period
-    rows = [
-        (
+    with writer.roomy_cache():
+        rows = alliance_rows(source_id, alliances, links)
+        writer.insert("alliances", ALLIANCE_COLUMNS, rows, lambda n: progress("writing", n, total))
+        id_of_key = writer.ids("alliances", source_id)
+        alliance_id = {a.number: id_of_key[a.key] for a in alliances}
+        writer.insert(
+            "memberships",
+            MEMBERSHIP_COLUMNS,
+            member_rows(members, alliance_id, state_of),
+            lambda n: progress("writing", len(alliances) + n, total),
+        )
+
+
+def alliance_rows(
+    source_id: int, alliances: Sequence[AllianceRow], links: dict[str, tuple[int, str]]
+) -> Iterator[tuple[Any, ...]]:
+    """The alliances in ALLIANCE_COLUMNS."""
+    for a in alliances:
+        treaty_id = links[a.key][0] if a.key in links else None
+        yield (
             a.key,
             source_id,
             a.external_id,
-            links[a.key][0] if a.key in links else None,
-            a.title,
-            True,
+            treaty_id,
+            1,  # formal: true, as a Flag
             a.notes,
-            *period(a.start, a.end),
+            a.start,
+            a.end,
+            a.start_day,
+            a.end_day,
         )
-        for a in alliances
-    ]
-    writer.insert("alliances", ALLIANCE_COLUMNS, rows, lambda n: progress("writing", n, total))
-    alliance_id = {
-        key: i
-        for key, i in session.execute(
-            select(Alliance.key, Alliance.id).where(Alliance.source_id == source_id)
-        )
-    }
-    if writer.postgres:
-        member_rows = [
-            (alliance_id[key], state_of[ccode], phase, *period(start, end), *codes)
-            for key, ccode, phase, start, end, codes in members
-        ]
-    else:  # the same as period() gives, written out: a third of the time
-        iso = dt.date.isoformat
-        member_rows = [
-            (
-                alliance_id[key],
-                state_of[ccode],
-                phase,
-                str(start),
-                None,
-                iso(start.first_day),
-                None,
-                *codes,
-            )
-            if end is None
-            else (
-                alliance_id[key],
-                state_of[ccode],
-                phase,
-                str(start),
-                str(end),
-                iso(start.first_day),
-                iso(end.last_day),
-                *codes,
-            )
-            for key, ccode, phase, start, end, codes in members
-        ]
-    writer.insert(
-        "memberships",
-        MEMBERSHIP_COLUMNS,
-        member_rows,
-        lambda n: progress("writing", len(alliances) + n, total),
+
+
+def member_rows(
+    members: Sequence[MemberRow], alliance_id: dict[int, int], state_of: dict[int, int]
+) -> Iterator[tuple[Any, ...]]:
+    """The memberships in MEMBERSHIP_COLUMNS, made as the driver takes them, a batch at a time:
+    they never all exist at once."""
+    return (
+        (alliance_id[number], state_of[ccode], phase, start, end, first, last, d, o, n, na, c)
+        for number, ccode, phase, start, end, first, last, d, o, n, na, c in members
     )
 
 
@@ -568,12 +648,10 @@ class Parsed:
     source: SourceInfo
     alliances: list[AllianceRow]
     members: list[MemberRow]
-    lines: dict[tuple[str, int], int]
-    """(alliance key, ccode) -> the first line of that member, for messages."""
     what: str
     """How the summary names an alliance of this source ('atopid', 'version4id')."""
     member_lines: list[int]
-    """The line of each membership (same order as `members`)."""
+    """The line of each membership (same order as `members`), for messages."""
     path: Path
 
     def __post_init__(self) -> None:
@@ -582,20 +660,28 @@ class Parsed:
 
 def check_overlaps(parsed: Parsed) -> None:
     """No two memberships of a state in one alliance and phase share a day (PostgreSQL's
-    EXCLUDE constraint refuses them; on SQLite this check is the guard)."""
-    spells: dict[tuple[str, int, int], list[tuple[dt.date, dt.date | None, int]]] = {}
-    for member, line in zip(parsed.members, parsed.member_lines, strict=False):
-        key, ccode, phase, start, end, _codes = member
-        spells.setdefault((key, ccode, phase), []).append(
-            (start.first_day, end.last_day if end else None, line)
-        )
-    for (key, ccode, phase), found in spells.items():
-        found.sort(key=lambda s: s[0])
-        for (_s, last, line), (first, _e, other) in pairwise(found):
-            if last is None or last >= first:
+    EXCLUDE constraint refuses them; on SQLite this check is the guard). A state mostly has one
+    membership per alliance and phase: only those it has more than once are compared, group by
+    group in the order the file first gives them, each sorted by its first day."""
+    members = parsed.members
+    first: dict[tuple[int, ...], int] = {}
+    repeated: dict[tuple[int, ...], list[int]] = {}
+    for index, member in enumerate(members):
+        group = member[:3]
+        earlier = first.setdefault(group, index)
+        if earlier != index:
+            repeated.setdefault(group, [earlier]).append(index)
+    for indexes in sorted(repeated.values(), key=itemgetter(0)):
+        indexes.sort(key=lambda i: members[i][5])  # stable: a tie keeps the file's order
+        for one, other in pairwise(indexes):
+            last, first_day = members[one][6], members[other][5]
+            if last is None or last >= first_day:
+                number, ccode, phase = members[other][:3]
+                key = next(a.key for a in parsed.alliances if a.number == number)
                 raise InvalidInput(
-                    f"{parsed.path} line {other}: member {ccode} of {key} (phase {phase}) "
-                    f"overlaps its membership on line {line}: fix the dates or remove one row"
+                    f"{parsed.path} line {parsed.member_lines[other]}: member {ccode} of {key} "
+                    f"(phase {phase}) overlaps its membership on line "
+                    f"{parsed.member_lines[one]}: fix the dates or remove one row"
                 )
 
 
@@ -619,13 +705,14 @@ def import_alliances(
 ) -> ImportSummary:
     """Create or replace an alliance source from a parsed file, inside the caller's transaction."""
     summary = ImportSummary(parsed.source.key, path)
-    state_of, kept = state_ids(session, path, parsed.members, parsed.lines, summary, parsed.what)
-    left_out = {(m[0], m[1]) for m in parsed.members if m[1] not in state_of}
-    for alliance in parsed.alliances:
-        for code in sorted(c for k, c in left_out if k == alliance.key):
-            alliance.notes = (
-                f"{alliance.notes or ''} Member {code} is not a COW state code: left out.".strip()
-            )
+    state_of, kept = state_ids(session, parsed, summary)
+    if len(kept) < len(parsed.members):
+        left_out = {(m[0], m[1]) for m in parsed.members if m[1] not in state_of}
+        for alliance in parsed.alliances:
+            for code in sorted(c for n, c in left_out if n == alliance.number):
+                alliance.notes = (
+                    f"{alliance.notes or ''} Member {code} is not a COW state code: left out."
+                ).strip()
     links = treaty_links(session, parsed.alliances)
     existed = source_exists(session, parsed.source.key)
     source_id, source_changed = put_source(session, parsed.source)
@@ -633,27 +720,38 @@ def import_alliances(
     summary.memberships = len(kept)
     summary.states = len({m[1] for m in kept})
     summary.linked = sorted((key, treaty) for key, (_, treaty) in links.items())
-    old_alliances, old_members = existing_alliances(session, source_id)
+    # A source created just now has no rows to compare or delete.
+    old_alliances, old_members = (
+        existing_alliances(session, source_id) if existed else (set(), set())
+    )
     if old_alliances:
         new_alliances = {
             alliance_tuple(a, links.get(a.key, (None, ""))[0]) for a in parsed.alliances
         }
-        new_members = {member_tuple(m) for m in kept}
+        keys = {a.number: a.key for a in parsed.alliances}
+        new_members = {member_tuple(m, keys) for m in kept}
         if not source_changed and old_alliances == new_alliances and old_members == new_members:
             summary.action = "unchanged"
             return summary
         summary.action = "replaced"
+    if existed:
+        delete_alliances(session, source_id)
     write_alliances(session, source_id, parsed.alliances, kept, state_of, links, progress)
     log_import(session, context, importer, summary, existed)
     return summary
 
 
-def alliance_period(
-    dates: list[tuple[PartialDate, PartialDate | None]],
-) -> tuple[PartialDate, PartialDate | None]:
-    """From the earliest member start to the latest member end (None while any is in)."""
-    start = min((s for s, _ in dates), key=lambda d: (d.first_day, -len(str(d))))
-    ends = [e for _, e in dates if e is not None]
-    if len(ends) < len(dates):
-        return start, None
-    return start, max(ends, key=lambda d: (d.last_day, len(str(d))))
+def alliance_period(members: Sequence[MemberRow]) -> tuple[str, str | None, str, str | None]:
+    """(start, end, start_day, end_day) from the earliest member start to the latest member end
+    (no end while any member is in); of two dates on the same day, the more precise one."""
+    start, start_day = members[0][3], members[0][5]
+    for m in members:
+        if m[5] < start_day or (m[5] == start_day and len(m[3]) > len(start)):
+            start, start_day = m[3], m[5]
+    end, end_day = "", ""
+    for m in members:
+        if m[4] is None or m[6] is None:
+            return start, None, start_day, None
+        if m[6] > end_day or (m[6] == end_day and len(m[4]) > len(end)):
+            end, end_day = m[4], m[6]
+    return start, end, start_day, end_day

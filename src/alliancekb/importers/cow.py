@@ -19,14 +19,15 @@ from alliancekb.importers.common import (
     CsvRows,
     Fields,
     Layout,
-    MemberRow,
     Parsed,
     Progress,
     SourceInfo,
     check_unique,
     end_after_start,
+    member_row,
     no_progress,
     one_version,
+    stored,
 )
 
 LAYOUT = Layout(
@@ -97,7 +98,6 @@ def _end(f: Fields, prefix: str, start: PartialDate, censored: bool) -> PartialD
 def parse(path: Path, progress: Progress = no_progress) -> Parsed:
     """Read and check the whole file; InvalidInput names the line, column and value."""
     raw: list[tuple[int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]] = []
-    first_line: dict[tuple[int, int], int] = {}
     member_lines: list[int] = []
     seen: dict[tuple[object, ...], int] = {}
     alliances: dict[int, tuple[int, PartialDate, PartialDate | None, str, bool]] = {}
@@ -130,7 +130,6 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
         check_unique(f, seen, (cow_id, ccode, str(start)))
         raw.append((cow_id, ccode, start, end, codes))
         member_lines.append(line)
-        first_line.setdefault((cow_id, ccode), line)
         last_year = max(last_year, start.year, end.year if end else 0)
         versions.add(row["version"])
     version = one_version(path, versions, LAYOUT)
@@ -146,16 +145,16 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
         rows.append(
             AllianceRow(
                 key=f"{prefix}{cow_id}",
-                external_id=str(cow_id),
-                start=start,
-                end=end,
-                title=None,
+                number=cow_id,
+                start=str(start),
+                end=None if end is None else str(end),
+                start_day=start.first_day.isoformat(),
+                end_day=None if end is None else end.last_day.isoformat(),
                 notes=notes,
                 treaty_key=("cow4id", cow_id),
             )
         )
-    members: list[MemberRow] = [(f"{prefix}{a}", c, 0, s, e, o) for a, c, s, e, o in raw]
-    lines = {(f"{prefix}{a}", c): line for (a, c), line in first_line.items()}
-    return Parsed(
-        source_info(version, last_year), rows, members, lines, "version4id", member_lines, path
-    )
+    members = [
+        member_row(a, c, 0, stored(s), None if e is None else stored(e), o) for a, c, s, e, o in raw
+    ]
+    return Parsed(source_info(version, last_year), rows, members, "version4id", member_lines, path)
