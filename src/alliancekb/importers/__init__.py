@@ -6,13 +6,11 @@ anything is written), then creates or replaces its source in one transaction.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from alliancekb import collector
 from alliancekb.db import write_session
 from alliancekb.importers import atop, cow, cow_states
 from alliancekb.importers.common import ImportSummary, Progress, import_alliances, no_progress
@@ -31,22 +29,8 @@ def import_file(
     progress: Progress = no_progress,
 ) -> ImportSummary:
     """Import PATH in format FMT (atop, cow or cow-states); one transaction, all or nothing."""
-    with _no_gc_pauses():
+    with collector.paused():  # hundreds of thousands of tuples, none in a cycle
         return _import(engine, fmt, path, context, progress)
-
-
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Without the cyclic garbage collector while an import runs: it makes hundreds of
-    thousands of small tuples, none in a cycle, and the collector would scan them again and
-    again (a third of the time of a large import); reference counting frees them as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(
