@@ -500,3 +500,17 @@ def test_seed_gives_the_same_member_messages(cli: Cli, tmp_path: Path) -> None:
         "alliance (1954 to 1991): fix the member's or the alliance's dates\n"
     )
     assert snapshot(cli) == before
+
+
+def test_an_error_quoting_a_name_with_a_carriage_return_stays_one_line(
+    cli: Cli, tmp_path: Path
+) -> None:
+    state = {"ccode": 999, "stateabb": "ZED", "name": "Zed\rland", "source": "vu2020"}
+    added = cli("state", "add", "--file", str(write(tmp_path / "zed.yaml", state)))
+    assert added.exit_code == 0, added.stderr
+    result = cli("allies", "Zedlnd", "--year", "1990")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: unknown state 'Zedlnd' (use a ccode, stateabb, ISO3 or recorded name; "
+        "closest: ZED (999 Zed\\rland))\n"
+    )

@@ -51,9 +51,15 @@ class Table(StrEnum):
     state_years = "state-years"
 
 
+LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+"""Characters other than "\n" that end a line for str.splitlines and many readers: a value
+quoted in an error (a state name holding a carriage return, say) shows them escaped."""
+
+
 def fail(message: str) -> typer.Exit:
     """One line per problem on stderr, exit code 1."""
-    typer.echo(f"error: {message}", err=True)
+    lines = (line.translate(LINE_BREAKS) for line in message.split("\n"))
+    typer.echo("error: " + "\n".join(lines), err=True)
     return typer.Exit(code=1)
 
 

@@ -201,10 +201,10 @@ class CsvRows:
 
 
 def quick_cells(width: int, positions: Sequence[int]) -> Callable[[str], tuple[str, ...]]:
-    """For a line of WIDTH cells and no quote: the cells at POSITIONS, in that order. The line
-    is split from the left as far as the wanted cells at its start and from the right as far
-    as those at its end, so that few of the others become strings (of ATOP's 105 cells, the 16
-    wanted are among the first 35 and the last one)."""
+    """For a line of WIDTH cells and no quote: the cells at POSITIONS (two or more), in that
+    order. The line is split from the left as far as the wanted cells at its start and from
+    the right as far as those at its end, so that few of the others become strings (of ATOP's
+    105 cells, the 16 wanted are among the first 35 and the last one)."""
     ordered = sorted(positions)
     # The first i wanted cells from the left, the others from the right: the fewest strings.
     # On a tie, the left: a split of every cell leaves no rest of the line, which is fine on
