@@ -2,7 +2,8 @@
 
 Reading a large answer or file makes hundreds of thousands of small tuples, none in a cycle;
 the collector would scan them again and again as they pile up (a third of the time of a large
-import, 40% of a year query at 100 times ATOP). Reference counting frees them as before.
+import; a year query at 100 times ATOP measured 370 ms p50 with it, 210 ms without).
+Reference counting frees them as before.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -632,10 +631,6 @@ def member_rows(
         (alliance_id[number], state_of[ccode], phase, start, end, first, last, d, o, n, na, c)
         for number, ccode, phase, start, end, first, last, d, o, n, na, c in members
     )
-
-
-def year_of(day: dt.date | None) -> int | None:
-    return None if day is None else day.year
 
 
 # --- the whole import of an alliance source --------------------------------------------------
