@@ -10,8 +10,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from alliancekb.db import make_engine, resolve_url
-from alliancekb.models import Base
+from alliancekb.database.engine import make_engine, resolve_url
+from alliancekb.database.models import Base
 
 target_metadata = Base.metadata
 

@@ -21,9 +21,11 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from alliancekb.cli import app
-from alliancekb.db import bundled_seed, make_engine, upgrade
-from alliancekb.seed import seed
-from alliancekb.store import WriteContext
+from alliancekb.database.engine import make_engine
+from alliancekb.database.migrations import upgrade
+from alliancekb.records.seed import seed
+from alliancekb.records.writer import WriteContext
+from alliancekb.resources import bundled_seed
 
 PG_ENV = "ALLIANCEKB_TEST_POSTGRES_URL"
 DATA_ENV = "ALLIANCEKB_REFERENCE_DATA"

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, func, select
 
-from alliancekb.models import Change
+from alliancekb.database.models import Change
 from conftest import Cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from alliancekb.db import bundled_seed
+from alliancekb.resources import bundled_seed
 from conftest import Cli
 from records_helpers import exported, history, snapshot, write
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alliancekb.db import bundled_seed
+from alliancekb.resources import bundled_seed
 from conftest import Cli
 
 TABLES = ["sources", "states", "treaties", "alliances", "memberships", "alignments", "events"]

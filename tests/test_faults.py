@@ -17,7 +17,8 @@ import yaml
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from alliancekb.db import WRITE_LOCK, head_revision, migrations_dir
+from alliancekb.database.engine import WRITE_LOCK
+from alliancekb.database.migrations import head_revision, migrations_dir
 from conftest import Cli
 from reliability_helpers import kill, snapshot, start
 
@@ -165,7 +166,7 @@ def downgrade() -> None:
 RUN_WITH_SCRIPTS = """
 import sys
 from pathlib import Path
-import alliancekb.db as db
+import alliancekb.database.migrations as db
 db.migrations_dir = lambda: Path(sys.argv[1])
 db.head_revision.cache_clear()
 from alliancekb.cli import app

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alliancekb.models import Alliance, Membership
+from alliancekb.database.models import Alliance, Membership
 from conftest import Cli
 from import_helpers import ATOP, COW, STATES, changes, count, csv_rows, edited, json_rows, ok
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alliancekb.models import Source, State, SystemSpell
+from alliancekb.database.models import Source, State, SystemSpell
 from conftest import Cli
 from import_helpers import STATES, changes, count, edited, json_rows, ok
 

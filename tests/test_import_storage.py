@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Table, create_engine, delete, insert, select, text
 
-from alliancekb.models import Alliance, Base, Membership
+from alliancekb.database.models import Alliance, Base, Membership
 from conftest import Cli
 from import_helpers import ATOP, COW, STATES, ok
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from alliancekb.db import make_engine
-from alliancekb.models import Alliance, Membership, Source, State, Treaty
+from alliancekb.database.engine import make_engine
+from alliancekb.database.models import Alliance, Membership, Source, State, Treaty
 from conftest import Cli
 
 

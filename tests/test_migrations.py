@@ -9,8 +9,9 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from alliancekb.db import alembic_config, check_models, head_revision, make_engine
-from alliancekb.models import Base
+from alliancekb.database.engine import make_engine
+from alliancekb.database.migrations import alembic_config, check_models, head_revision
+from alliancekb.database.models import Base
 from conftest import Cli
 
 

@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from alliancekb.db import make_engine, read_session
-from alliancekb.panels import DYAD_COLUMNS, _csv_text, dyad_year_batches
+from alliancekb.analysis.panels import DYAD_COLUMNS, _csv_text, dyad_year_batches
+from alliancekb.database.engine import make_engine, read_session
 from conftest import Cli
 from import_helpers import ATOP, STATES, csv_rows, ok
 

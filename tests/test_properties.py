@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from alliancekb.db import make_engine
-from alliancekb.models import Base
+from alliancekb.database.engine import make_engine
+from alliancekb.database.models import Base
 from conftest import BACKENDS, Cli, PostgresServer, Templates
 from import_helpers import ATOP, COW, STATES
 from kb_strategies import MUTATIONS, knowledge_base, mutated

@@ -17,13 +17,17 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from sqlalchemy import Engine
 
-from alliancekb import db, panels, queries
+from alliancekb.analysis import panels, queries
+from alliancekb.database import engine as db
+from alliancekb.database import migrations
 from alliancekb.errors import AllianceKBError
+from alliancekb.resources import bundled_seed
 
 if TYPE_CHECKING:
-    from alliancekb import records, theory, timeline
+    from alliancekb.analysis import theory, timeline
     from alliancekb.importers import ImportSummary, Progress
-    from alliancekb.seed import WriteSummary
+    from alliancekb.records import write as records
+    from alliancekb.records.seed import WriteSummary
 
 # Writers, Pydantic schemas and pictures are imported by the methods that need them, so that a
 # listing or an export does not pay for them at start-up.
@@ -57,11 +61,11 @@ class KnowledgeBase:
             db.default_path().parent.mkdir(parents=True, exist_ok=True)
             engine = db.make_engine(resolved)
             try:
-                from alliancekb.seed import seed
-                from alliancekb.store import WriteContext
+                from alliancekb.records.seed import seed
+                from alliancekb.records.writer import WriteContext
 
-                db.upgrade(engine)
-                seed(engine, db.bundled_seed(), WriteContext(command="first use"))
+                migrations.upgrade(engine)
+                seed(engine, bundled_seed(), WriteContext(command="first use"))
             except BaseException:
                 engine.dispose()
                 db.default_path().unlink(missing_ok=True)
@@ -76,30 +80,30 @@ class KnowledgeBase:
             engine = db.make_engine(resolved)
         kb = cls(engine, resolved, created)
         if check_schema:
-            db.ensure_current(engine)
+            migrations.ensure_current(engine)
         return kb
 
     # --- schema ------------------------------------------------------------------------------
     def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
-        before = db.current_revision(self.engine)
-        db.upgrade(self.engine, revision)
-        return before, db.current_revision(self.engine)
+        before = migrations.current_revision(self.engine)
+        migrations.upgrade(self.engine, revision)
+        return before, migrations.current_revision(self.engine)
 
     def downgrade(self, revision: str) -> tuple[str | None, str | None]:
-        before = db.current_revision(self.engine)
-        db.downgrade(self.engine, revision)
-        return before, db.current_revision(self.engine)
+        before = migrations.current_revision(self.engine)
+        migrations.downgrade(self.engine, revision)
+        return before, migrations.current_revision(self.engine)
 
     def current(self) -> tuple[str | None, str]:
-        return db.current_revision(self.engine), db.head_revision()
+        return migrations.current_revision(self.engine), migrations.head_revision()
 
     # --- writes ------------------------------------------------------------------------------
     def seed(self, path: Path | None = None, *, command: str = "seed") -> WriteSummary:
         """Upsert a seed file (default: the bundled Vietnam seed) in one transaction."""
-        from alliancekb.seed import seed
-        from alliancekb.store import WriteContext
+        from alliancekb.records.seed import seed
+        from alliancekb.records.writer import WriteContext
 
-        return seed(self.engine, path or db.bundled_seed(), WriteContext(command=command))
+        return seed(self.engine, path or bundled_seed(), WriteContext(command=command))
 
     def add_records(
         self,
@@ -112,8 +116,8 @@ class KnowledgeBase:
         command: str | None = None,
     ) -> records.WriteReport:
         """Add (or amend, with `update`) the KIND records of a file; all or nothing."""
-        from alliancekb import records
-        from alliancekb.store import WriteContext
+        from alliancekb.records import write as records
+        from alliancekb.records.writer import WriteContext
 
         verb = "amend" if update else "add"
         context = WriteContext(command=command or f"{kind} {verb} --file {path}")
@@ -125,13 +129,13 @@ class KnowledgeBase:
 
     def history(self, key: str | None = None, kind: str | None = None) -> Iterator[Row]:
         """The change log, oldest first (of one record's KEY, if given)."""
-        from alliancekb import records
+        from alliancekb.records import write as records
 
         return self._stream(records.history, key, kind)
 
     def dump(self, out: TextIO, fmt: str = "yaml") -> dict[str, int]:
         """Write the whole knowledge base in the seed format; return the records per section."""
-        from alliancekb.dump import dump_to
+        from alliancekb.records.dump import dump_to
 
         return dict(dump_to(self.engine, out, fmt))
 
@@ -148,7 +152,7 @@ class KnowledgeBase:
         Creates or replaces its source in one transaction; the same file again changes nothing.
         """
         from alliancekb.importers import import_file
-        from alliancekb.store import WriteContext
+        from alliancekb.records.writer import WriteContext
 
         context = WriteContext(command=command or f"import {fmt} {path}")
         return import_file(self.engine, fmt, path, context, progress or _no_progress)
@@ -230,7 +234,7 @@ class KnowledgeBase:
         kind: str = "alliances",
     ) -> list[str]:
         """Lines naming each source of alliances (or alignments) that does not cover the year."""
-        from alliancekb.models import Alignment, Alliance
+        from alliancekb.database.models import Alignment, Alliance
 
         model = Alignment if kind == "alignments" else Alliance
         with db.read_session(self.engine) as session:
@@ -238,7 +242,7 @@ class KnowledgeBase:
 
     # --- exports and panels ------------------------------------------------------------------
     def export(self, table: str) -> Iterator[Row]:
-        from alliancekb import export
+        from alliancekb.records import tables as export
 
         return self._first(export.TABLES[table])
 
@@ -268,7 +272,7 @@ class KnowledgeBase:
 
     def compare(self, state_a: str, state_b: str) -> Iterator[Row]:
         """Each source's coding of a pair of states, period by period, disagreements marked."""
-        from alliancekb.compare import compare
+        from alliancekb.analysis.compare import compare
 
         return self._first(compare, state_a, state_b)
 
@@ -286,7 +290,7 @@ class KnowledgeBase:
         last: int | None = None,
     ) -> tuple[Iterator[Row], theory.Summary]:
         """The Hanoi rule against the alliances in force: rows, and a summary filled as read."""
-        from alliancekb import theory
+        from alliancekb.analysis import theory
 
         summary = theory.Summary()
         span = panels.Span(first, last)
@@ -300,7 +304,7 @@ class KnowledgeBase:
         sources: list[str] | None = None,
     ) -> timeline.Timeline:
         """What a timeline picture of STATE shows, as plain data (`timeline.draw` draws it)."""
-        from alliancekb import timeline
+        from alliancekb.analysis import timeline
 
         with db.read_session(self.engine) as session:
             return timeline.gather(session, state, panels.Span(first, last), sources or [])

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from alliancekb.cli.app import FormatOpt, StateOpt, app, emit, fail, handle_errors, open_kb
-from alliancekb.output import Format
+from alliancekb.formats import Format
 
 FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", min=1000, max=9999)]
 ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)]
@@ -34,7 +34,7 @@ def theory(
 
     Example: alliancekb theory --state Vietnam --source atop-5.1
     """
-    from alliancekb.theory import TABLE_COLUMNS, THEORY_COLUMNS
+    from alliancekb.analysis.theory import TABLE_COLUMNS, THEORY_COLUMNS
 
     kb = open_kb(ctx)
     rows, summary = kb.theory(state, source, first, last)
@@ -64,7 +64,7 @@ def timeline(
 
     Example: alliancekb timeline Vietnam --from 1950 --to 2021 --out vietnam.png
     """
-    from alliancekb.timeline import FORMATS, render, require_matplotlib
+    from alliancekb.analysis.timeline import FORMATS, render, require_matplotlib
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:

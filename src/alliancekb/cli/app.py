@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
-from alliancekb.output import Format
+from alliancekb.formats import Format
 
 if TYPE_CHECKING:
     from alliancekb.kb import KnowledgeBase
@@ -158,7 +158,7 @@ def emit(
     raw: bool = False,
     out: TextIO | None = None,
 ) -> int:
-    from alliancekb.output import write_rows
+    from alliancekb.formats import write_rows
 
     return write_rows(
         rows,

@@ -14,7 +14,7 @@ def db_check(ctx: typer.Context) -> None:
 
     Example: alliancekb db check
     """
-    from alliancekb.integrity import check
+    from alliancekb.database.integrity import check
 
     kb = open_kb(ctx, check_schema=False)
     problems, checks = check(kb.engine)

@@ -28,7 +28,7 @@ from alliancekb.cli.app import (
     handle_errors,
     open_kb,
 )
-from alliancekb.output import Format
+from alliancekb.formats import Format
 
 # --- db --------------------------------------------------------------------------------------
 
@@ -303,8 +303,8 @@ def export_table(
 
     Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv
     """
-    from alliancekb.output import write_batches, write_csv_lines
-    from alliancekb.panels import DYAD_COLUMNS, STATE_YEAR_COLUMNS
+    from alliancekb.analysis.panels import DYAD_COLUMNS, STATE_YEAR_COLUMNS
+    from alliancekb.formats import write_batches, write_csv_lines
 
     kb = open_kb(ctx)
     if table is Table.dyad_years:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alliancekb.cli.app import FormatOpt, app, emit, handle_errors, open_kb
-from alliancekb.output import Format
+from alliancekb.formats import Format
 
 if TYPE_CHECKING:
     from alliancekb.importers import ImportSummary

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alliancekb.cli.app import FormatOpt, RawOpt, app, emit, fail, handle_errors, open_kb
-from alliancekb.output import Format
+from alliancekb.formats import Format
 
 if TYPE_CHECKING:
-    from alliancekb.records import WriteReport
+    from alliancekb.records.write import WriteReport
 
 SECTIONS = {
     "source": "sources",
@@ -60,7 +60,7 @@ ByOpt = Annotated[
 
 
 def _report(kind: str, report: WriteReport) -> None:
-    from alliancekb.records import differences
+    from alliancekb.records.write import differences
 
     prefix = "would " if report.dry_run else ""
     verbs = {"added": "add", "changed": "change"} if report.dry_run else {}
@@ -160,7 +160,7 @@ def history(
 
     Example: alliancekb history vnm-ussr-1978 --format json
     """
-    from alliancekb.records import HISTORY_COLUMNS
+    from alliancekb.records.write import HISTORY_COLUMNS
 
     kb = open_kb(ctx)
     rows = kb.history(key, kind.value if kind else None)

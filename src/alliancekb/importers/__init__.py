@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from alliancekb import collector
-from alliancekb.db import write_session
+from alliancekb.database.engine import write_session
 from alliancekb.importers import atop, cow, cow_states
 from alliancekb.importers.common import ImportSummary, Progress, import_alliances, no_progress
-from alliancekb.store import WriteContext
+from alliancekb.records.writer import WriteContext
 
 __all__ = ["FORMATS", "ImportSummary", "Progress", "import_file"]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from alliancekb.models import OBLIGATIONS
+from alliancekb.database.models import OBLIGATIONS
 
 BATCH = 5000
 """Rows per executemany (or per progress report in a COPY)."""

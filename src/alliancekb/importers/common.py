@@ -22,10 +22,7 @@ from typing import Any, TextIO
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from alliancekb.dates import PartialDate
-from alliancekb.errors import InvalidInput
-from alliancekb.importers.bulk import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, BulkWriter
-from alliancekb.models import (
+from alliancekb.database.models import (
     OBLIGATIONS,
     Alliance,
     Base,
@@ -35,7 +32,10 @@ from alliancekb.models import (
     State,
     Treaty,
 )
-from alliancekb.store import WriteContext
+from alliancekb.dates import PartialDate
+from alliancekb.errors import InvalidInput
+from alliancekb.importers.bulk import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, BulkWriter
+from alliancekb.records.writer import WriteContext
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called now and then while reading and writing."""

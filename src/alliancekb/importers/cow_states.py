@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from alliancekb.database.models import State, SystemSpell
 from alliancekb.dates import PartialDate
 from alliancekb.importers.common import (
     BATCH,
@@ -35,8 +36,7 @@ from alliancekb.importers.common import (
     source_exists,
     table,
 )
-from alliancekb.models import State, SystemSpell
-from alliancekb.store import WriteContext
+from alliancekb.records.writer import WriteContext
 
 LAYOUT = Layout(
     "COW State System Membership v2016 (states2016.csv)",

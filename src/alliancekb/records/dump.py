@@ -14,9 +14,9 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from alliancekb import export
-from alliancekb.db import read_session
-from alliancekb.records import KINDS, Row, dependency_order
+from alliancekb.database.engine import read_session
+from alliancekb.records import tables as export
+from alliancekb.records.write import KINDS, Row, dependency_order
 from alliancekb.schemas import MemberIn, NameIn, SpellIn
 
 NESTED: dict[str, type[BaseModel]] = {"members": MemberIn, "names": NameIn, "spells": SpellIn}

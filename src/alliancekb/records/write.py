@@ -20,21 +20,11 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from alliancekb.db import write_session
+from alliancekb.database.engine import write_session
+from alliancekb.database.models import Alignment, Alliance, Change, Event, Source, State, Treaty
 from alliancekb.errors import InvalidInput
-from alliancekb.files import load_document
-from alliancekb.models import Alignment, Alliance, Change, Event, Source, State, Treaty
-from alliancekb.schemas import (
-    AlignmentIn,
-    AllianceIn,
-    EventIn,
-    Record,
-    SourceIn,
-    StateIn,
-    TreatyIn,
-    error_lines,
-)
-from alliancekb.store import (
+from alliancekb.records.files import load_document
+from alliancekb.records.writer import (
     Entry,
     WriteContext,
     Writer,
@@ -44,6 +34,16 @@ from alliancekb.store import (
     source_record,
     state_record,
     treaty_record,
+)
+from alliancekb.schemas import (
+    AlignmentIn,
+    AllianceIn,
+    EventIn,
+    Record,
+    SourceIn,
+    StateIn,
+    TreatyIn,
+    error_lines,
 )
 
 Row = dict[str, Any]

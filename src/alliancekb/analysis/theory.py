@@ -4,7 +4,7 @@ Khang Vu (2020): shared security interests are necessary for an alliance, shared
 values sufficient; read as a rule, allied(A, B, Y) <=> shared_security AND shared_ideology.
 For every alignment period (a dyad with its two flags) the rule's prediction is compared with
 the alliances one source codes for the dyad (by default the alignment's own source), under the
-dyad rule of `panels`: both states in the same alliance and phase on a common day of the year,
+dyad rule of `analysis.panels`: both states in the same alliance and phase on a common day of the year,
 an ongoing record in force to the end of its source's coverage. Outside the observed source's
 coverage there is no observation; where the flags cannot decide the rule there is no
 prediction; either way the row has no verdict (`consistent` None), never a pass.
@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from alliancekb.models import Alignment, Alliance, Membership, Source
-from alliancekb.panels import Span, _coverage_end
-from alliancekb.queries import _source_id
-from alliancekb.states import StateDirectory
+from alliancekb.analysis.panels import Span, _coverage_end
+from alliancekb.analysis.queries import _source_id
+from alliancekb.database.models import Alignment, Alliance, Membership, Source
+from alliancekb.database.states import StateDirectory
 
 Row = dict[str, Any]
 THEORY_COLUMNS = (

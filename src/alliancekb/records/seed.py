@@ -10,11 +10,11 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from alliancekb.db import write_session
+from alliancekb.database.engine import write_session
 from alliancekb.errors import InvalidInput
-from alliancekb.files import load_document
+from alliancekb.records.files import load_document
+from alliancekb.records.writer import WriteContext, Writer
 from alliancekb.schemas import SeedFile, error_lines
-from alliancekb.store import WriteContext, Writer
 
 SECTIONS = ("sources", "states", "treaties", "alliances", "alignments", "events")
 

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, cast, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from alliancekb.errors import AllianceKBError
-from alliancekb.models import (
+from alliancekb.analysis.queries import _merge, _source_id
+from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
     Alliance,
@@ -27,7 +27,7 @@ from alliancekb.models import (
     State,
     SystemSpell,
 )
-from alliancekb.queries import _merge, _source_id
+from alliancekb.errors import AllianceKBError
 
 Row = dict[str, Any]
 DYAD_COLUMNS = (

@@ -18,9 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.dates import PartialDate
-from alliancekb.errors import AllianceKBError, InvalidInput
-from alliancekb.models import (
+from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
     Alliance,
@@ -35,6 +33,9 @@ from alliancekb.models import (
     Treaty,
     TreatyParty,
 )
+from alliancekb.database.states import StateDirectory
+from alliancekb.dates import PartialDate
+from alliancekb.errors import AllianceKBError, InvalidInput
 from alliancekb.schemas import (
     AlignmentIn,
     AllianceIn,
@@ -45,7 +46,6 @@ from alliancekb.schemas import (
     TreatyIn,
     check_members,
 )
-from alliancekb.states import StateDirectory
 
 Row = dict[str, Any]
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from alliancekb.db import ensure_current, read_session
+from alliancekb.database.engine import read_session
+from alliancekb.database.migrations import ensure_current
+from alliancekb.database.models import Base, Membership, Treaty
 from alliancekb.errors import SchemaOutOfDate
-from alliancekb.models import Base, Membership, Treaty
 
 
 @dataclass(frozen=True)

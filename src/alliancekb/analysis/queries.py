@@ -20,8 +20,7 @@ from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from alliancekb import collector
-from alliancekb.errors import AllianceKBError, NotFound
-from alliancekb.models import (
+from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
     Alliance,
@@ -34,7 +33,8 @@ from alliancekb.models import (
     Treaty,
     TreatyParty,
 )
-from alliancekb.states import StateDirectory, StateInfo, name_day
+from alliancekb.database.states import StateDirectory, StateInfo, name_day
+from alliancekb.errors import AllianceKBError, NotFound
 
 Row = dict[str, Any]
 

@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
-from alliancekb.timeline import EventMark, Lane, Timeline
+from alliancekb.analysis.timeline import EventMark, Lane, Timeline
 
 SOURCE_COLOURS = ("#1f4e99", "#e6550d", "#2ca25f", "#7b3294", "#8c564b", "#c51b7d")
 SHADES = {"shared ideology": "#f4a3a3", "shared security": "#f2cf5b"}

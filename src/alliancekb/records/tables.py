@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from alliancekb.models import (
+from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
     Alliance,
@@ -21,7 +21,7 @@ from alliancekb.models import (
     Treaty,
     TreatyParty,
 )
-from alliancekb.store import (
+from alliancekb.records.writer import (
     alignment_record,
     alliance_record,
     event_record,

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
+from alliancekb.analysis.queries import _merge, describe_obligations
+from alliancekb.database.models import OBLIGATIONS, Alliance, Membership, Source
+from alliancekb.database.states import StateDirectory, StateInfo
 from alliancekb.errors import AllianceKBError
-from alliancekb.models import OBLIGATIONS, Alliance, Membership, Source
-from alliancekb.queries import _merge, describe_obligations
-from alliancekb.states import StateDirectory, StateInfo
 
 Row = dict[str, Any]
 UNKNOWN = "unknown"

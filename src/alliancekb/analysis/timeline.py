@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from alliancekb.errors import AllianceKBError
-from alliancekb.models import (
+from alliancekb.analysis.panels import Span, _coverage_end
+from alliancekb.analysis.queries import _source_id
+from alliancekb.database.models import (
     Alignment,
     Alliance,
     Event,
@@ -28,9 +29,8 @@ from alliancekb.models import (
     Treaty,
     TreatyParty,
 )
-from alliancekb.panels import Span, _coverage_end
-from alliancekb.queries import _source_id
-from alliancekb.states import StateDirectory
+from alliancekb.database.states import StateDirectory
+from alliancekb.errors import AllianceKBError
 
 MAX_PARTNERS = 4
 FORMATS = ("svg", "png")
@@ -341,6 +341,6 @@ def render(timeline: Timeline, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise AllianceKBError(f"cannot draw '{fmt}': use one of {', '.join(FORMATS)}")
     require_matplotlib()
-    from alliancekb.drawing import draw
+    from alliancekb.analysis.drawing import draw
 
     return draw(timeline, fmt)

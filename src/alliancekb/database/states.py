@@ -11,8 +11,8 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from alliancekb.database.models import State, StateName
 from alliancekb.errors import Ambiguous, NotFound
-from alliancekb.models import State, StateName
 
 
 class StateInfo(NamedTuple):

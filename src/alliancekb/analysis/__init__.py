@@ -1,0 +1,1 @@
+"""Analysis: the dyad and coverage rules, listings by time, panels, compare, theory, timeline."""
