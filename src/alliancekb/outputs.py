@@ -10,9 +10,8 @@ folder, a device (`/dev/null`, which `rename` would replace), a pipe, the open d
 from __future__ import annotations
 
 import os
-import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -23,17 +22,11 @@ DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """Suffixes of the files SQLite keeps beside a database: writing over any of them corrupts it."""
 
 
-def database_files(database: Path | None) -> list[Path]:
-    """The database file and its companions, which no output may replace."""
-    if database is None:
-        return []
-    return [database.with_name(database.name + suffix) for suffix in DATABASE_COMPANIONS]
-
-
-def check(path: Path, protected: Iterable[Path] = ()) -> None:
-    """Raise BadDestination unless PATH can be written as a new or replaced regular file."""
-    if str(path) in ("", "."):
-        raise BadDestination(f"'{path}': give a file name")
+def check(path: Path, database: Path | None = None) -> None:
+    """Raise BadDestination unless PATH can be written as a new or replaced regular file
+    that is not the DATABASE file (SQLite) or one of its companions."""
+    if not str(path):
+        raise BadDestination("'': give a file name")
     try:
         found = os.stat(path)
     except FileNotFoundError:
@@ -46,11 +39,12 @@ def check(path: Path, protected: Iterable[Path] = ()) -> None:
         raise BadDestination(
             f"{path}: is not a regular file (a device, a pipe or a socket): give a file name"
         )
-    for other in protected:
-        if _same(path, other):
+    for suffix in DATABASE_COMPANIONS if database is not None else ():
+        assert database is not None
+        if _same(path, database.with_name(database.name + suffix)):
+            which = "the open database" if not suffix else f"the {suffix[1:]} file of {database}"
             raise BadDestination(
-                f"{path}: is the open database ({other}): writing it would destroy it; "
-                "give another file name"
+                f"{path}: is {which}: writing it would destroy the database; give another file name"
             )
     if not path.parent.is_dir():
         raise BadDestination(f"{path}: no folder {path.parent}; create it first")
@@ -66,10 +60,10 @@ def _same(path: Path, other: Path) -> bool:
 
 
 @contextmanager
-def _replacing(path: Path, protected: Iterable[Path]) -> Iterator[Path]:
+def _replacing(path: Path, database: Path | None) -> Iterator[Path]:
     """A new temporary file beside PATH, renamed over it when the block ends without error."""
-    check(path, protected)
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    check(path, database)
+    partial = path.with_name(f".{path.name}.{os.urandom(4).hex()}.partial")
     try:
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except OSError as exc:
@@ -86,16 +80,16 @@ def _replacing(path: Path, protected: Iterable[Path]) -> Iterator[Path]:
 
 
 @contextmanager
-def text_file(path: Path, protected: Iterable[Path] = ()) -> Iterator[TextIO]:
+def text_file(path: Path, database: Path | None = None) -> Iterator[TextIO]:
     """A UTF-8 text handle whose content replaces PATH when the block ends without error."""
     with (
-        _replacing(path, protected) as partial,
+        _replacing(path, database) as partial,
         partial.open("w", encoding="utf-8", newline="") as handle,
     ):
         yield handle
 
 
-def write_bytes(path: Path, data: bytes, protected: Iterable[Path] = ()) -> None:
+def write_bytes(path: Path, data: bytes, database: Path | None = None) -> None:
     """Replace PATH with DATA, whole or not at all."""
-    with _replacing(path, protected) as partial, partial.open("wb") as handle:
+    with _replacing(path, database) as partial, partial.open("wb") as handle:
         handle.write(data)
