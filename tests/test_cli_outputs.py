@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -64,10 +65,24 @@ def test_out_refuses_a_link_to_the_database(tmp_path: Path) -> None:
     assert link.is_symlink()
 
 
+NOT_REGULAR = "is not a regular file (a device, a pipe or a socket): give a file name"
+
+
+def _special(tmp_path: Path) -> None:
+    """A device node (as /dev/null is; never the real one: a broken build would replace it)
+    and a named pipe, in the test's own folder."""
+    os.mkfifo(tmp_path / "pipe")
+    if os.geteuid() == 0:
+        os.mknod(tmp_path / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    else:
+        os.mkfifo(tmp_path / "null")
+
+
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        ("/dev/null", "is not a regular file (a device, a pipe or a socket): give a file name"),
+        ("{tmp}/null", NOT_REGULAR),
+        ("{tmp}/pipe", NOT_REGULAR),
         ("", "is a folder: give a file name"),  # an empty path is the current folder
         ("{tmp}", "is a folder: give a file name"),
         ("/sys/alliancekb.out", "cannot write in /sys: Permission denied"),
@@ -78,6 +93,7 @@ def test_out_refuses_a_link_to_the_database(tmp_path: Path) -> None:
 def test_out_writes_only_a_regular_file_in_a_writable_folder(
     cli: Cli, tmp_path: Path, out: str, message: str, command: list[str]
 ) -> None:
+    _special(tmp_path)
     target = out.format(tmp=tmp_path)
     shown = target or "."
     result = cli(*command, "--out", target)
@@ -86,7 +102,8 @@ def test_out_writes_only_a_regular_file_in_a_writable_folder(
         "",
         f"error: --out {shown}: {message.format(tmp=tmp_path)}\n",
     )
-    assert Path("/dev/null").is_char_device()
+    assert not (tmp_path / "null").is_file()
+    assert not (tmp_path / "pipe").is_file()
     assert _leftovers(tmp_path) == []
 
 
@@ -103,8 +120,9 @@ def test_timeline_out_is_checked_the_same_way(cli: Cli, tmp_path: Path) -> None:
 def test_the_library_refuses_the_same_destinations(db_url: str, tmp_path: Path) -> None:
     kb = KnowledgeBase.open(db_url)
     try:
+        _special(tmp_path)
         with pytest.raises(BadDestination, match="is not a regular file"):
-            kb.export_to("sources", Path("/dev/null"))
+            kb.export_to("sources", tmp_path / "null")
         with pytest.raises(BadDestination, match="is a folder"):
             kb.dump(tmp_path)
         if kb.database_file is not None:
