@@ -8,9 +8,8 @@ before SQLAlchemy or Pydantic are loaded; the classes are looked up when first u
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from alliancekb.schemas import Record
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """One kind of record, named as the commands name it (`treaty`) and as a section
     (`treaties`: its seed and dump section and its `export` table)."""
 
