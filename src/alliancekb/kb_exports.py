@@ -130,7 +130,6 @@ class Exports:
         from alliancekb.records.dump import dump_to
 
         if isinstance(out, Path):
-            outputs.check(out, self.database_file)
             with outputs.text_file(out, self.database_file) as handle:
                 return dict(dump_to(self.engine, handle, fmt))
         return dict(dump_to(self.engine, out, fmt))
