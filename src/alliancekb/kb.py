@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 from sqlalchemy import Engine
 
 from alliancekb.analysis import panels, queries
+from alliancekb.analysis.rules import Period
 from alliancekb.database import engine as db
 from alliancekb.database import migrations
 from alliancekb.errors import AllianceKBError
@@ -179,7 +180,7 @@ class KnowledgeBase:
     def states(
         self, year: int | None = None, on: dt.date | None = None, state: str | None = None
     ) -> Iterator[Row]:
-        return self._first(queries.states, queries.Window.of(year, on), state)
+        return self._first(queries.states, queries.asked(year, on), state)
 
     def alliances(
         self,
@@ -188,7 +189,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.alliances, queries.Window.of(year, on), state, source)
+        return self._first(queries.alliances, queries.asked(year, on), state, source)
 
     def allies(
         self,
@@ -197,7 +198,7 @@ class KnowledgeBase:
         on: dt.date | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.allies, state, queries.Window.of(year, on), source)
+        return self._first(queries.allies, state, queries.asked(year, on), source)
 
     def treaties(
         self,
@@ -206,7 +207,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.treaties, queries.Window.of(year, on), state, source)
+        return self._first(queries.treaties, queries.asked(year, on), state, source)
 
     def alignments(
         self,
@@ -215,7 +216,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.alignments, queries.Window.of(year, on), state, source)
+        return self._first(queries.alignments, queries.asked(year, on), state, source)
 
     def events(
         self,
@@ -224,7 +225,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.events, queries.Window.of(year, on), state, source)
+        return self._first(queries.events, queries.asked(year, on), state, source)
 
     def coverage_notes(
         self,
@@ -232,13 +233,15 @@ class KnowledgeBase:
         on: dt.date | None = None,
         source: str | None = None,
         kind: str = "alliances",
+        state: str | None = None,
     ) -> list[str]:
-        """Lines naming each source of alliances (or alignments) that does not cover the year."""
+        """Lines naming each source of alliances (or alignments) that does not speak for the
+        year, or (with `state`) for every dyad of the state."""
         from alliancekb.database.models import Alignment, Alliance
 
         model = Alignment if kind == "alignments" else Alliance
         with db.read_session(self.engine) as session:
-            return queries.coverage_notes(session, queries.Window.of(year, on), source, model)
+            return queries.coverage_notes(session, queries.asked(year, on), source, model, state)
 
     # --- exports and panels ------------------------------------------------------------------
     def export(self, table: str) -> Iterator[Row]:
@@ -257,7 +260,7 @@ class KnowledgeBase:
     ) -> Iterator[list[Any]]:
         """Dyad-years in batches, as tuples in panels.DYAD_COLUMNS order or finished CSV lines
         (the export's path)."""
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(panels.dyad_year_batches, source, directed, span, csv_lines=csv_lines)
 
     def dyad_years(
@@ -267,19 +270,27 @@ class KnowledgeBase:
         first: int | None = None,
         last: int | None = None,
     ) -> Iterator[Row]:
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(panels.dyad_years, source, directed, span)
 
-    def compare(self, state_a: str, state_b: str) -> Iterator[Row]:
-        """Each source's coding of a pair of states, period by period, disagreements marked."""
+    def compare(
+        self,
+        state_a: str,
+        state_b: str,
+        sources: list[str] | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> Iterator[Row]:
+        """Each source's coding of a pair of states, period by period, disagreements marked
+        (only `sources`, if given; within the years `first`..`last`)."""
         from alliancekb.analysis.compare import compare
 
-        return self._first(compare, state_a, state_b)
+        return self._first(compare, state_a, state_b, sources or [], Period.years(first, last))
 
     def state_years(
         self, source: str | None = None, first: int | None = None, last: int | None = None
     ) -> Iterator[Row]:
-        return self._first(panels.state_years, source, panels.Span(first, last))
+        return self._first(panels.state_years, source, Period.years(first, last))
 
     # --- analysis ----------------------------------------------------------------------------
     def theory(
@@ -293,7 +304,7 @@ class KnowledgeBase:
         from alliancekb.analysis import theory
 
         summary = theory.Summary()
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(theory.theory_rows, summary, state, source, span), summary
 
     def timeline(
@@ -307,4 +318,4 @@ class KnowledgeBase:
         from alliancekb.analysis import timeline
 
         with db.read_session(self.engine) as session:
-            return timeline.gather(session, state, panels.Span(first, last), sources or [])
+            return timeline.gather(session, state, Period.years(first, last), sources or [])

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -75,6 +76,27 @@ class Source(Base):
     coverage_start: Mapped[int] = mapped_column(Integer)
     coverage_end: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+
+    scope: Mapped[list[SourceState]] = relationship(
+        cascade="all, delete-orphan", order_by="SourceState.ccode", lazy="selectin"
+    )
+    coverage_states: AssociationProxy[list[int]] = association_proxy(
+        "scope", "ccode", creator=lambda ccode: SourceState(ccode=ccode)
+    )
+    """The COW codes of the states whose dyads the source codes; empty: the whole system."""
+
+
+class SourceState(Base):
+    """A state whose dyads a source speaks for (vu2020: Vietnam's). A source without any speaks
+    for the whole state system. Held as a COW code, not a state row: a seed names its sources
+    before its states."""
+
+    __tablename__ = "source_states"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    ccode: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class State(Base):
