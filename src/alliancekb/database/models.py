@@ -41,7 +41,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Period:
+class DatedColumns:
     """Columns of a dated record; the CHECK keeps the end on or after the start."""
 
     start: Mapped[str] = mapped_column(String(10))
@@ -119,7 +119,7 @@ class State(Base):
     )
 
 
-class StateName(Period, Base):
+class StateName(DatedColumns, Base):
     """A state's name over a period (Soviet Union 1922-1991, then Russian Federation)."""
 
     __tablename__ = "state_names"
@@ -134,7 +134,7 @@ class StateName(Period, Base):
     state: Mapped[State] = relationship(back_populates="names")
 
 
-class SystemSpell(Period, Base):
+class SystemSpell(DatedColumns, Base):
     """A spell of membership in the state system (COW), with its source."""
 
     __tablename__ = "system_spells"
@@ -201,7 +201,7 @@ class TreatyParty(Base):
     state: Mapped[State] = relationship()
 
 
-class Alliance(Period, Base):
+class Alliance(DatedColumns, Base):
     """One source's coding of an alliance; it may rest on a treaty or on none."""
 
     __tablename__ = "alliances"
@@ -234,7 +234,7 @@ class Alliance(Period, Base):
     )
 
 
-class Membership(Period, Base):
+class Membership(DatedColumns, Base):
     """A state's membership of an alliance in one phase, with its own obligations."""
 
     __tablename__ = "memberships"
@@ -264,7 +264,7 @@ class Membership(Period, Base):
     state: Mapped[State] = relationship()
 
 
-class Alignment(Period, Base):
+class Alignment(DatedColumns, Base):
     """A dyad's shared ideology and shared security over a period (None = unknown)."""
 
     __tablename__ = "alignments"
@@ -295,7 +295,7 @@ class Alignment(Period, Base):
     source: Mapped[Source] = relationship()
 
 
-class Event(Period, Base):
+class Event(DatedColumns, Base):
     __tablename__ = "events"
 
     @declared_attr.directive
