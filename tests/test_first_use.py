@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from alliancekb.errors import AllianceKBError
 from alliancekb.kb import KnowledgeBase
 
 READERS = 7
@@ -144,3 +145,16 @@ def test_created_readable_by_its_owner_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert modes.pop("alliancekb.sqlite") == 0o600
     assert set(modes.values()) <= {0o600}, modes
+
+
+def test_unwritable_home_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XDG_DATA_HOME naming a file (root may write anywhere else): one message, no traceback."""
+    home = tmp_path / "a-file"
+    home.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    with pytest.raises(AllianceKBError) as caught:
+        KnowledgeBase.open()
+    assert str(caught.value) == (
+        f"cannot create the embedded database {home}/alliancekb/alliancekb.sqlite: File exists "
+        "(set XDG_DATA_HOME to a folder you can write, or use --db URL)"
+    )

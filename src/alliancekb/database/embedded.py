@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from alliancekb.database import migrations
 from alliancekb.database.engine import default_path, default_url, make_engine, sqlite_file
-from alliancekb.errors import AllianceKBError
+from alliancekb.errors import AllianceKBError, DatabaseUnavailable
 
 Populate = Callable[[Engine], None]
 
@@ -46,6 +46,16 @@ def prepare(url: str, populate: Populate) -> bool:
     path = default_path()
     if path.exists():
         return False
+    try:
+        return _create(path, populate)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"cannot create the embedded database {path}: {exc.strerror or exc} "
+            f"(set XDG_DATA_HOME to a folder you can write, or use --db URL)"
+        ) from None
+
+
+def _create(path: Path, populate: Populate) -> bool:
     folder = path.parent
     folder.parent.mkdir(parents=True, exist_ok=True)
     with suppress(FileExistsError):
