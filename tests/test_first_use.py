@@ -87,14 +87,10 @@ def test_readers_and_a_writer_race_to_create_it(tmp_path: Path) -> None:
 
 
 def _building(folder: Path) -> list[Path]:
-    """Files of the folder other than the lock that have content: a database being made."""
+    """Temporary databases of the folder that have content: one is being built."""
     if not folder.is_dir():
         return []
-    return [
-        p
-        for p in folder.iterdir()
-        if not p.name.endswith(".lock") and p.is_file() and p.stat().st_size > 0
-    ]
+    return [p for p in folder.glob(".building-*") if p.is_file() and p.stat().st_size > 0]
 
 
 def test_killed_during_creation_leaves_nothing_half_made(tmp_path: Path) -> None:
