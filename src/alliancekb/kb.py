@@ -19,9 +19,8 @@ from sqlalchemy import Engine
 
 from alliancekb.analysis import panels, queries
 from alliancekb.analysis.rules import Period
+from alliancekb.database import embedded, migrations
 from alliancekb.database import engine as db
-from alliancekb.database import migrations
-from alliancekb.errors import AllianceKBError
 from alliancekb.resources import bundled_seed
 
 if TYPE_CHECKING:
@@ -32,6 +31,13 @@ if TYPE_CHECKING:
 
 # Writers, Pydantic schemas and pictures are imported by the methods that need them, so that a
 # listing or an export does not pay for them at start-up.
+
+
+def _seed_first_use(engine: Engine) -> None:
+    from alliancekb.records.seed import seed
+    from alliancekb.records.writer import WriteContext
+
+    seed(engine, bundled_seed(), WriteContext(command="first use"))
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -57,28 +63,8 @@ class KnowledgeBase:
         Any other database must be at the current schema (`alliancekb db upgrade`).
         """
         resolved = db.resolve_url(url)
-        created = False
-        if resolved == db.default_url() and not db.default_path().exists():
-            db.default_path().parent.mkdir(parents=True, exist_ok=True)
-            engine = db.make_engine(resolved)
-            try:
-                from alliancekb.records.seed import seed
-                from alliancekb.records.writer import WriteContext
-
-                migrations.upgrade(engine)
-                seed(engine, bundled_seed(), WriteContext(command="first use"))
-            except BaseException:
-                engine.dispose()
-                db.default_path().unlink(missing_ok=True)
-                raise
-            created = True
-        else:
-            path = db.sqlite_file(resolved)
-            if path is not None and not path.parent.is_dir():
-                raise AllianceKBError(
-                    f"no folder {path.parent} for the database {path}: create it first"
-                )
-            engine = db.make_engine(resolved)
+        created = embedded.prepare(resolved, populate=_seed_first_use)
+        engine = db.make_engine(resolved)
         kb = cls(engine, resolved, created)
         if check_schema:
             migrations.ensure_current(engine)
