@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ def migrations_dir() -> Path:
 def alembic_config(connection: Connection | None = None) -> Any:
     from alembic.config import Config
 
-    cfg = Config()
+    # Config's default stdout is the sys.stdout of the moment alembic.config was imported,
+    # which may since have been closed (a test runner's capture): pass today's.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
         cfg.attributes["connection"] = connection
