@@ -32,6 +32,10 @@ class DatabaseUnavailable(AllianceKBError):
     """The database cannot be reached or opened."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process held the write lock for longer than the lock timeout."""
+
+
 class WriteRefused(AllianceKBError):
     """The database refused a statement (a constraint, a type, a lock)."""
 

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliancekb.errors import AllianceKBError, DataWouldBeLost
+from alliancekb.errors import DataWouldBeLost
 from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
 from alliancekb.records.kinds import KINDS, Kind
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from alliancekb.database.integrity import Problem
     from alliancekb.importers import ImportSummary as ImportSummary
     from alliancekb.importers import Progress
@@ -31,6 +33,14 @@ __all__ = ["ImportSummary", "KnowledgeBase", "WriteReport", "WriteSummary", "dri
 # Everything past this module and kb_exports.py is imported by the methods that need it: the
 # CLI imports KnowledgeBase to build its commands, and `alliancekb --help` must not pay for
 # SQLAlchemy, Pydantic or pictures.
+
+
+def _seed_first_use(engine: Engine) -> None:
+    from alliancekb.records.seed import seed
+    from alliancekb.records.writer import WriteContext
+    from alliancekb.resources import bundled_seed
+
+    seed(engine, bundled_seed(), WriteContext(command="first use"))
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -55,39 +65,17 @@ class KnowledgeBase(Exports):
 
         Any other database must be at the current schema (`alliancekb db upgrade`).
         """
+        from alliancekb.database import embedded, migrations
         from alliancekb.database import engine as db
-        from alliancekb.database import migrations
-        from alliancekb.resources import bundled_seed
 
         resolved = db.resolve_url(url)
-        created = False
-        if resolved == db.default_url() and not db.default_path().exists():
-            db.default_path().parent.mkdir(parents=True, exist_ok=True)
-            engine = db.make_engine(resolved)
-            try:
-                from alliancekb.records.seed import seed
-                from alliancekb.records.writer import WriteContext
-
-                migrations.upgrade(engine)
-                seed(engine, bundled_seed(), WriteContext(command="first use"))
-            except BaseException:
-                engine.dispose()
-                db.default_path().unlink(missing_ok=True)
-                raise
-            created = True
-        else:
-            path = db.sqlite_file(resolved)
-            if path is not None and not path.parent.is_dir():
-                raise AllianceKBError(
-                    f"no folder {path.parent} for the database {path}: create it first"
-                )
-            engine = db.make_engine(resolved)
+        created = embedded.prepare(resolved, populate=_seed_first_use)
+        engine = db.make_engine(resolved)
         kb = cls(engine, resolved, created)
         if check_schema:
             migrations.ensure_current(engine)
         return kb
 
-    # --- schema ------------------------------------------------------------------------------
     @translated
     def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
         from alliancekb.database import migrations
@@ -202,7 +190,7 @@ class KnowledgeBase(Exports):
     ) -> Iterator[Row]:
         from alliancekb.analysis import queries
 
-        return self._first(getattr(queries, name), queries.Window.of(year, on), *args)
+        return self._first(getattr(queries, name), queries.asked(year, on), *args)
 
     def states(
         self, year: int | None = None, on: dt.date | None = None, state: str | None = None
@@ -227,7 +215,7 @@ class KnowledgeBase(Exports):
     ) -> Iterator[Row]:
         from alliancekb.analysis import queries
 
-        return self._first(queries.allies, state, queries.Window.of(year, on), source)
+        return self._first(queries.allies, state, queries.asked(year, on), source)
 
     def treaties(
         self,
@@ -263,8 +251,10 @@ class KnowledgeBase(Exports):
         on: dt.date | None = None,
         source: str | None = None,
         kind: str = "alliances",
+        state: str | None = None,
     ) -> list[str]:
-        """Lines naming each source of alliances (or alignments) that does not cover the year."""
+        """Lines naming each source of alliances (or alignments) that does not speak for the
+        year, or (with `state`) for every dyad of the state."""
         if kind not in ("alliances", "alignments"):
             raise unknown("kind of coverage note", kind, ("alliances", "alignments"))
         from alliancekb.analysis import queries
@@ -273,4 +263,4 @@ class KnowledgeBase(Exports):
 
         model = Alignment if kind == "alignments" else Alliance
         with read_session(self.engine) as session:
-            return queries.coverage_notes(session, queries.Window.of(year, on), source, model)
+            return queries.coverage_notes(session, queries.asked(year, on), source, model, state)

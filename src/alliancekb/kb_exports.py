@@ -237,8 +237,9 @@ class Exports:
         """Dyad-years in batches, as tuples in `columns("dyad-years")` order or finished CSV
         lines (the export's path)."""
         from alliancekb.analysis import panels
+        from alliancekb.analysis.rules import Period
 
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(panels.dyad_year_batches, source, directed, span, csv_lines=csv_lines)
 
     def dyad_years(
@@ -249,22 +250,33 @@ class Exports:
         last: int | None = None,
     ) -> Iterator[Row]:
         from alliancekb.analysis import panels
+        from alliancekb.analysis.rules import Period
 
-        return self._first(panels.dyad_years, source, directed, panels.Span(first, last))
+        return self._first(panels.dyad_years, source, directed, Period.years(first, last))
 
     def state_years(
         self, source: str | None = None, first: int | None = None, last: int | None = None
     ) -> Iterator[Row]:
         from alliancekb.analysis import panels
+        from alliancekb.analysis.rules import Period
 
-        return self._first(panels.state_years, source, panels.Span(first, last))
+        return self._first(panels.state_years, source, Period.years(first, last))
 
     # --- analysis ----------------------------------------------------------------------------
-    def compare(self, state_a: str, state_b: str) -> Iterator[Row]:
-        """Each source's coding of a pair of states, period by period, disagreements marked."""
+    def compare(
+        self,
+        state_a: str,
+        state_b: str,
+        sources: list[str] | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> Iterator[Row]:
+        """Each source's coding of a pair of states, period by period, disagreements marked
+        (only `sources`, if given; within the years `first`..`last`)."""
         from alliancekb.analysis.compare import compare
+        from alliancekb.analysis.rules import Period
 
-        return self._first(compare, state_a, state_b)
+        return self._first(compare, state_a, state_b, sources or [], Period.years(first, last))
 
     def theory(
         self,
@@ -274,10 +286,11 @@ class Exports:
         last: int | None = None,
     ) -> tuple[Iterator[Row], theory.Summary]:
         """The Hanoi rule against the alliances in force: rows, and a summary filled as read."""
-        from alliancekb.analysis import panels, theory
+        from alliancekb.analysis import theory
+        from alliancekb.analysis.rules import Period
 
         summary = theory.Summary()
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(theory.theory_rows, summary, state, source, span), summary
 
     @translated
@@ -289,11 +302,12 @@ class Exports:
         sources: list[str] | None = None,
     ) -> Timeline:
         """What a timeline picture of STATE shows, as plain data (`timeline_picture` draws it)."""
-        from alliancekb.analysis import panels, timeline
+        from alliancekb.analysis import timeline
+        from alliancekb.analysis.rules import Period
         from alliancekb.database.engine import read_session
 
         with read_session(self.engine) as session:
-            return timeline.gather(session, state, panels.Span(first, last), sources or [])
+            return timeline.gather(session, state, Period.years(first, last), sources or [])
 
     @staticmethod
     def picture_format(out: Path) -> str:

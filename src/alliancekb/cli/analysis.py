@@ -19,6 +19,7 @@ from alliancekb.cli.common import (
     handle_errors,
     open_kb,
     say,
+    years,
 )
 
 app = typer.Typer()
@@ -44,6 +45,7 @@ def theory(
 
     Example: alliancekb theory --state Vietnam --source atop-5.1
     """
+    years(first, last)
     kb = open_kb(ctx)
     rows, summary = kb.theory(state, source, first, last)
     emit(rows, fmt, columns=kb.columns("theory"), table_columns=kb.columns("theory-table"))
@@ -75,6 +77,7 @@ def timeline(
     from alliancekb.kb import KnowledgeBase
 
     KnowledgeBase.picture_format(out)  # a bad name or no matplotlib: say so before any work
+    years(first, last)
     kb = open_kb(ctx)
     drawn = kb.timeline_picture(state, out, first, last, sources)
     say(
@@ -85,6 +88,7 @@ def timeline(
 
 
 _PAIR = ("ccode1", "stateabb1", "name1", "ccode2", "stateabb2", "name2")
+_VERDICT = ("disagree", "differs")
 
 
 @app.command()
@@ -93,22 +97,33 @@ def compare(
     ctx: typer.Context,
     state_a: StateArg,
     state_b: Annotated[str, typer.Argument(help="The other state.")],
+    sources: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only this source (repeat for several)."),
+    ] = None,
+    first_year: Annotated[
+        int | None, typer.Option("--from", help="First year.", min=1000, max=9999)
+    ] = None,
+    last_year: Annotated[
+        int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)
+    ] = None,
     fmt: FormatOpt = TABLE,
 ) -> None:
     """Each source's coding of a pair of states, period by period, disagreements marked.
 
-    Example: alliancekb compare Vietnam Russia
+    Example: alliancekb compare Vietnam Russia --source atop-5.1 --source cow-4.1
     """
+    years(first_year, last_year)
     kb = open_kb(ctx)
-    rows = kb.compare(state_a, state_b)
+    rows = kb.compare(state_a, state_b, sources or [], first_year, last_year)
     first = next(rows, None)
     if first is None:
         emit([], fmt)
         return
-    sources = [k for k in first if k not in _PAIR and k not in ("start", "end", "disagree")]
+    columns = [k for k in first if k not in _PAIR and k not in ("start", "end", *_VERDICT)]
 
     def chained() -> Iterator[dict[str, object]]:
         yield first
         yield from rows
 
-    emit(chained(), fmt, table_columns=["start", "end", *sources, "disagree"])
+    emit(chained(), fmt, table_columns=["start", "end", *columns, *_VERDICT])

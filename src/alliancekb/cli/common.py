@@ -107,10 +107,20 @@ def window(year: int | None, on: str | None) -> dict[str, Any]:
 
 
 def notes(
-    kb: KnowledgeBase, when: dict[str, Any], source: str | None, kind: str = "alliances"
+    kb: KnowledgeBase,
+    when: dict[str, Any],
+    source: str | None,
+    kind: str = "alliances",
+    state: str | None = None,
 ) -> None:
-    for note in kb.coverage_notes(when["year"], when["on"], source, kind):
+    for note in kb.coverage_notes(when["year"], when["on"], source, kind, state):
         say(f"note: {note}", err=True)
+
+
+def years(first: int | None, last: int | None) -> None:
+    """`--from` after `--to` is a usage mistake the CLI names in its own flags."""
+    if first is not None and last is not None and first > last:
+        raise fail(f"--from {first} is after --to {last}: swap them")
 
 
 # --- shared options --------------------------------------------------------------------------

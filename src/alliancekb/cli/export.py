@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from alliancekb.cli.common import RawOpt, SourceOpt, fail, handle_errors, open_kb, say
+from alliancekb.cli.common import RawOpt, SourceOpt, fail, handle_errors, open_kb, say, years
 from alliancekb.formats import ExportFormat
 from alliancekb.kb import KnowledgeBase
 
@@ -50,6 +50,7 @@ def export_table(
     name = str(table)
     if name not in KnowledgeBase.PANELS and (source or directed or first or last):
         raise fail(f"--source, --directed, --from and --to are for panels, not {name}")
+    years(first, last)
     kb = open_kb(ctx)
     count = kb.export_to(
         name,

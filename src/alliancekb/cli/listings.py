@@ -19,6 +19,7 @@ from alliancekb.cli.common import (
     open_kb,
     window,
 )
+from alliancekb.formats import obligations_text
 
 app = typer.Typer()
 
@@ -65,7 +66,7 @@ def alliances(
     when = window(year, on)
     kb = open_kb(ctx)
     rows = kb.alliances(when["year"], when["on"], state, source)
-    notes(kb, when, source)
+    notes(kb, when, source, state=state)
     columns = ["key", "source", "start", "end", "member_names", "treaty"]
     emit(rows, fmt, table_columns=columns, raw=raw)
 
@@ -88,7 +89,12 @@ def allies(
     when = window(year, on)
     kb = open_kb(ctx)
     rows = kb.allies(state, when["year"], when["on"], source)
-    notes(kb, when, source)
+    notes(kb, when, source, state=state)
+    if fmt in ("table", "csv"):
+        rows = (
+            {**row, "obligations": [obligations_text(o) for o in row["obligations"]]}
+            for row in rows
+        )
     emit(rows, fmt, raw=raw)
 
 
