@@ -197,6 +197,11 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
                 "fix the member's or the alliance's dates"
             )
         spans.append((states[index], member.phase, m_start, m_end, index))
+    if len(set(states)) < 2:
+        raise ValueError(
+            f"members: {alliance.members[0].state} is the only state: an alliance needs at "
+            "least two different states; add the other member or drop the record"
+        )
     for a in spans:
         for b in spans:
             if a[4] < b[4] and a[:2] == b[:2] and _overlap(a[2], a[3], b[2], b[3]):

@@ -216,37 +216,6 @@ def _duplicate(kind: Kind, key: str) -> InvalidInput:
     )
 
 
-def _check_natural_keys(writer: Writer, record: Record) -> None:
-    """The other unique keys of alliances and alignments, named before the database refuses."""
-    session = writer.session
-    if isinstance(record, AllianceIn) and record.external_id is not None:
-        other = session.scalar(
-            select(Alliance.key)
-            .join(Alliance.source)
-            .where(Source.key == record.source, Alliance.external_id == record.external_id)
-            .where(Alliance.key != record.key)
-        )
-        if other is not None:
-            raise InvalidInput(
-                f"alliance '{other}' already has {record.source} external_id "
-                f"'{record.external_id}': amend '{other}' instead, or fix the external_id"
-            )
-    if isinstance(record, AlignmentIn):
-        a, b = (writer.state(ref) for ref in record.states)
-        other = session.scalar(
-            select(Alignment.key)
-            .join(Alignment.source)
-            .where(Source.key == record.source, Alignment.state_a_id == a.id)
-            .where(Alignment.state_b_id == b.id, Alignment.start == record.start)
-            .where(Alignment.key != record.key)
-        )
-        if other is not None:
-            raise InvalidInput(
-                f"alignment '{other}' already codes {a.stateabb}-{b.stateabb} from "
-                f"{record.start} for {record.source}: amend '{other}' instead, or fix the start"
-            )
-
-
 def write_records(
     engine: Engine,
     kind_name: str,
@@ -281,7 +250,6 @@ def write_records(
                 numbered = dependency_order(numbered, lambda pair: pair[1])
             for index, record in numbered:
                 try:
-                    _check_natural_keys(writer, record)
                     writer.upsert(record)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{_where(path, single, index)}{exc}") from None

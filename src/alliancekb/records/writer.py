@@ -36,6 +36,7 @@ from alliancekb.database.models import (
 from alliancekb.database.states import StateDirectory
 from alliancekb.dates import PartialDate
 from alliancekb.errors import AllianceKBError, InvalidInput
+from alliancekb.records.checks import StateKeys, check_alignment, check_external_id, guard_lengths
 from alliancekb.schemas import (
     AlignmentIn,
     AllianceIn,
@@ -176,8 +177,29 @@ class WriteContext:
     """Who writes, with which command: stamped on every change-log entry."""
 
     command: str
-    by: str = field(default_factory=lambda: os.environ.get("ALLIANCEKB_USER") or _os_user())
+    by: str = ""
+    """Who writes; empty: $ALLIANCEKB_USER, else the login name."""
     at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def __post_init__(self) -> None:
+        # The log's columns hold so much on both databases (SQLite would store more): a long
+        # name is refused, as a name cut short could be someone else's; a long command (a long
+        # path) is only a note, and is cut.
+        self.by = self.by.strip() or os.environ.get("ALLIANCEKB_USER", "").strip() or _os_user()
+        most = _length(Change.by)
+        if len(self.by) > most:
+            raise InvalidInput(
+                f"the name of who writes, '{self.by[:20]}…', has {len(self.by)} characters, "
+                f"more than the {most} the change log keeps: set ALLIANCEKB_USER to a shorter one"
+            )
+        most = _length(Change.command)
+        if len(self.command) > most:
+            self.command = self.command[: most - 1] + "…"
+
+
+def _length(column: Any) -> int:
+    length: int = column.property.columns[0].type.length
+    return length
 
 
 def _os_user() -> str:
@@ -207,6 +229,14 @@ class Writer:
         self.states = StateDirectory(session)
         self.counts: Counter[str] = Counter()
         self.entries: list[Entry] = []
+        self._state_keys: StateKeys | None = None
+        guard_lengths(session)
+
+    @property
+    def state_keys(self) -> StateKeys:
+        if self._state_keys is None:  # read when a state is first written, not for other kinds
+            self._state_keys = StateKeys(self.session)
+        return self._state_keys
 
     # references ------------------------------------------------------------------------------
     def source(self, key: str) -> Source:
@@ -291,6 +321,7 @@ class Writer:
         after["spells"].sort(key=lambda s: (_day(s["start"]), s["source"]))
         if before == after:
             return self._log("state", str(rec.ccode), before, after)
+        self.state_keys.check(rec, row.id if row else None)
         if row is None:
             row = State(ccode=rec.ccode)
             self.session.add(row)
@@ -310,6 +341,7 @@ class Writer:
             row.spells.append(spell)
         self.session.flush()
         self.states.add(row)
+        self.state_keys.written(row)
         return self._log("state", str(rec.ccode), before, after)
 
     def _treaty(self, rec: TreatyIn) -> str:
@@ -344,6 +376,7 @@ class Writer:
         before = alliance_record(row) if row else None
         source = self.source(rec.source)
         treaty = self.treaty(rec.treaty) if rec.treaty else None
+        check_external_id(self.session, rec)
         members = [(m, self.state(m.state)) for m in rec.members]
         try:  # the same state may be named two ways (VNM, 816): compare resolved states
             check_members(rec, [state.id for _, state in members])
@@ -385,6 +418,7 @@ class Writer:
         if a.id == b.id:
             raise InvalidInput(f"an alignment needs two different states, got {a.stateabb} twice")
         source = self.source(rec.source)
+        check_alignment(self.session, rec, a, b)
         after = rec.model_dump()
         after["states"] = [a.ccode, b.ccode]
         if before == after:
