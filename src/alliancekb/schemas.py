@@ -186,14 +186,10 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
     for index, member in enumerate(alliance.members):
         m_start, m_end = PartialDate.parse(member.start), parse_optional(member.end)
         where = f"members[{index}]: {member.state} {_span(member.start, member.end)}"
-        if m_start.last_day < start.first_day:
+        side = outside(start, end, m_start, m_end)
+        if side is not None:
             raise ValueError(
-                f"{where} starts before the alliance {_span(alliance.start, alliance.end)}: "
-                "fix the member's or the alliance's dates"
-            )
-        if end is not None and (m_end is None or m_end.first_day > end.last_day):
-            raise ValueError(
-                f"{where} ends after the alliance {_span(alliance.start, alliance.end)}: "
+                f"{where} {side} the alliance {_span(alliance.start, alliance.end)}: "
                 "fix the member's or the alliance's dates"
             )
         spans.append((states[index], member.phase, m_start, m_end, index))
@@ -212,6 +208,18 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
                     f"overlaps members[{a[4]}]: {first.state} {_span(first.start, first.end)} "
                     f"in phase {first.phase}: merge them or fix the dates"
                 )
+
+
+def outside(
+    start: PartialDate, end: PartialDate | None, m_start: PartialDate, m_end: PartialDate | None
+) -> str | None:
+    """How a member's dates fall outside its alliance's ('starts before', 'ends after'), or
+    None: outside only when no day the member's dates can mean is inside."""
+    if m_start.last_day < start.first_day:
+        return "starts before"
+    if end is not None and (m_end is None or m_end.first_day > end.last_day):
+        return "ends after"
+    return None
 
 
 def _overlap(
