@@ -62,6 +62,9 @@ def test_a_state_answering_to_another_states_reference_is_refused(
 def test_a_state_keeps_its_own_references(cli: Cli, tmp_path: Path) -> None:
     added = cli("state", "add", "--file", str(write(tmp_path / "zed.yaml", ZED)))
     assert added.exit_code == 0, added.stderr
+    poisoned = {**ZED, "names": [{"name": "Laos", "start": 1990}]}
+    result = cli("state", "amend", "--file", str(write(tmp_path / "zed.yaml", poisoned)))
+    assert result.stderr.startswith(f"error: {tmp_path / 'zed.yaml'}: names[0].name: 'Laos'")
     amended = {**ZED, "name": "Zedland", "names": [{"name": "ZED", "start": 1990}]}
     result = cli("state", "amend", "--file", str(write(tmp_path / "zed.yaml", amended)))
     assert result.exit_code == 0, result.stderr
@@ -78,6 +81,9 @@ def test_an_iso3_that_is_another_states_stateabb_is_allowed(
     seed = {"sources": data["sources"], "states": [austria]}
     assert cli("seed", str(write(tmp_path / "seed.yaml", seed))).exit_code == 0
     australia = {**austria, "ccode": 900, "stateabb": "AUL", "name": "Australia", "iso3": "AUS"}
+    poisoned = {**australia, "stateabb": "aus"}
+    result = cli("state", "add", "--file", str(write(tmp_path / "aul.yaml", poisoned)))
+    assert result.stderr.startswith(f"error: {tmp_path / 'aul.yaml'}: stateabb: 'aus' already")
     result = cli("state", "add", "--file", str(write(tmp_path / "aul.yaml", australia)))
     assert result.exit_code == 0, result.stderr
     assert cli("allies", "AUS").stderr == (

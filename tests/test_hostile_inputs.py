@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from alliancekb.errors import InvalidInput
-from alliancekb.inputs import read_bounded
 from conftest import Cli, Templates
 from reliability_helpers import ALLIANCEKB, snapshot
 
@@ -133,14 +132,21 @@ def test_seed_files_refused_with_one_line(
     assert snapshot(db_url) == before
 
 
-def test_a_yaml_merge_key_is_not_a_duplicate(cli: Cli, tmp_path: Path) -> None:
+def test_a_duplicate_key_is_refused_but_a_merge_key_is_not(cli: Cli, tmp_path: Path) -> None:
     """`<<: *base` then a key of its own is how YAML overrides a merged value: not refused."""
     path = tmp_path / "merge.yaml"
     path.write_text(
         "- &base {key: t-a, title: A, parties: [VNM, LAO], source: vu2020}\n"
-        "- <<: *base\n  key: t-b\n",
+        "- <<: *base\n  key: t-b\n  key: t-c\n",
         encoding="utf-8",
     )
+    result = cli("treaty", "add", "--file", str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {path}: line 4: duplicate key 'key' (also on line 3): keep one of them "
+        "(only the last would be read)\n",
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("  key: t-c\n", ""), "utf-8")
     result = cli("treaty", "add", "--file", str(path))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.endswith("2 added, 0 changed, 0 unchanged\n")
@@ -230,6 +236,8 @@ def test_dev_zero_is_refused_at_once(
 
 def test_the_size_limit_holds_when_the_size_is_unknown(tmp_path: Path) -> None:
     """/proc files say they hold 0 bytes: the limit is on what is read, not on what stat says."""
+    from alliancekb.inputs import read_bounded  # here: a module this change adds
+
     proc = Path("/proc/self/cmdline")
     if not proc.exists():
         pytest.skip("no /proc")
