@@ -21,7 +21,7 @@ from alliancekb.database.models import (
     Treaty,
     TreatyParty,
 )
-from alliancekb.records.writer import (
+from alliancekb.records.canonical import (
     alignment_record,
     alliance_record,
     event_record,

@@ -23,11 +23,7 @@ from sqlalchemy.orm import Session
 from alliancekb.database.engine import write_session
 from alliancekb.database.models import Alignment, Alliance, Change, Event, Source, State, Treaty
 from alliancekb.errors import InvalidInput
-from alliancekb.records.files import load_document
-from alliancekb.records.writer import (
-    Entry,
-    WriteContext,
-    Writer,
+from alliancekb.records.canonical import (
     alignment_record,
     alliance_record,
     event_record,
@@ -35,6 +31,8 @@ from alliancekb.records.writer import (
     state_record,
     treaty_record,
 )
+from alliancekb.records.files import load_document
+from alliancekb.records.writer import Entry, WriteContext, Writer
 from alliancekb.schemas import (
     AlignmentIn,
     AllianceIn,

@@ -1,6 +1,6 @@
-"""Records in and out of the database: the canonical record of each row, and upserts by key.
+"""Writing input records: upserts by natural key, each change logged.
 
-`record_of(row)` gives the record as `export --format json`, `dump` and the change log show it;
+The canonical record of each row (`alliance_record(row)`, ...) is in records/canonical.py;
 `Writer.upsert(record)` writes an input record by its natural key and reports whether it added,
 changed or left the row as it was, logging every change with the values before and after.
 """
@@ -36,6 +36,14 @@ from alliancekb.database.models import (
 from alliancekb.database.states import StateDirectory
 from alliancekb.dates import PartialDate
 from alliancekb.errors import AllianceKBError, InvalidInput
+from alliancekb.records.canonical import (
+    alignment_record,
+    alliance_record,
+    event_record,
+    source_record,
+    state_record,
+    treaty_record,
+)
 from alliancekb.records.checks import StateKeys, check_alignment, check_external_id, guard_lengths
 from alliancekb.schemas import (
     AlignmentIn,
@@ -62,111 +70,6 @@ def _set_period(row: Any, start: str, end: str | None) -> None:
     row.start, row.end = start, end
     row.start_day = _day(start)
     row.end_day = _day(end, last=True)
-
-
-# --- canonical records of rows ---------------------------------------------------------------
-
-
-def source_record(row: Source) -> Row:
-    return {
-        "key": row.key,
-        "title": row.title,
-        "citation": row.citation,
-        "url": row.url,
-        "version": row.version,
-        "licence": row.licence,
-        "coverage_start": row.coverage_start,
-        "coverage_end": row.coverage_end,
-        "notes": row.notes,
-    }
-
-
-def state_record(row: State) -> Row:
-    return {
-        "ccode": row.ccode,
-        "stateabb": row.stateabb,
-        "name": row.name,
-        "iso3": row.iso3,
-        "gwcode": row.gwcode,
-        "source": row.source.key,
-        "names": [
-            {"name": n.name, "start": n.start, "end": n.end}
-            for n in sorted(row.names, key=lambda n: (n.start_day, n.name))
-        ],
-        "spells": [
-            {"start": s.start, "end": s.end, "source": s.source.key}
-            for s in sorted(row.spells, key=lambda s: (s.start_day, s.source.key))
-        ],
-    }
-
-
-def treaty_record(row: Treaty) -> Row:
-    return {
-        "key": row.key,
-        "title": row.title,
-        "signed": row.signed,
-        "in_force": row.in_force,
-        "ended": row.ended,
-        "parties": sorted(p.state.ccode for p in row.parties),
-        "supersedes": row.supersedes.key if row.supersedes else None,
-        "source": row.source.key,
-        "atopid": row.atopid,
-        "cow4id": row.cow4id,
-        "duration_months": row.duration_months,
-        "renewal_months": row.renewal_months,
-        "notes": row.notes,
-    }
-
-
-def member_record(row: Membership) -> Row:
-    record: Row = {"state": row.state.ccode, "phase": row.phase, "start": row.start, "end": row.end}
-    record.update({name: getattr(row, name) for name in OBLIGATIONS})
-    return record
-
-
-def alliance_record(row: Alliance) -> Row:
-    return {
-        "key": row.key,
-        "source": row.source.key,
-        "external_id": row.external_id,
-        "treaty": row.treaty.key if row.treaty else None,
-        "title": row.title,
-        "formal": row.formal,
-        "start": row.start,
-        "end": row.end,
-        "notes": row.notes,
-        "members": [member_record(m) for m in _sorted_members(row.memberships)],
-    }
-
-
-def _sorted_members(members: list[Membership]) -> list[Membership]:
-    return sorted(members, key=lambda m: (m.phase, m.start_day, m.state.ccode))
-
-
-def alignment_record(row: Alignment) -> Row:
-    return {
-        "key": row.key,
-        "states": [row.state_a.ccode, row.state_b.ccode],
-        "start": row.start,
-        "end": row.end,
-        "shared_ideology": row.shared_ideology,
-        "shared_security": row.shared_security,
-        "source": row.source.key,
-        "rationale": row.rationale,
-    }
-
-
-def event_record(row: Event) -> Row:
-    return {
-        "key": row.key,
-        "title": row.title,
-        "kind": row.kind,
-        "start": row.start,
-        "end": row.end,
-        "participants": sorted(p.state.ccode for p in row.participants),
-        "source": row.source.key,
-        "notes": row.notes,
-    }
 
 
 # --- writing input records -------------------------------------------------------------------
