@@ -31,6 +31,7 @@ from alliancekb.records.canonical import (
     state_record,
     treaty_record,
 )
+from alliancekb.records.checks import check_external_id
 from alliancekb.records.files import load_document
 from alliancekb.records.writer import Entry, WriteContext, Writer
 from alliancekb.schemas import (
@@ -248,6 +249,8 @@ def write_records(
                 numbered = dependency_order(numbered, lambda pair: pair[1])
             for index, record in numbered:
                 try:
+                    if isinstance(record, AllianceIn):
+                        check_external_id(session, record)
                     writer.upsert(record)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{_where(path, single, index)}{exc}") from None

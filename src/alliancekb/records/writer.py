@@ -44,7 +44,7 @@ from alliancekb.records.canonical import (
     state_record,
     treaty_record,
 )
-from alliancekb.records.checks import StateKeys, check_alignment, check_external_id, guard_lengths
+from alliancekb.records.checks import StateKeys, check_alignment, guard_lengths
 from alliancekb.schemas import (
     AlignmentIn,
     AllianceIn,
@@ -279,7 +279,6 @@ class Writer:
         before = alliance_record(row) if row else None
         source = self.source(rec.source)
         treaty = self.treaty(rec.treaty) if rec.treaty else None
-        check_external_id(self.session, rec)
         members = [(m, self.state(m.state)) for m in rec.members]
         try:  # the same state may be named two ways (VNM, 816): compare resolved states
             check_members(rec, [state.id for _, state in members])
