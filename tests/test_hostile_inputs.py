@@ -62,6 +62,12 @@ RECORD_CASES = [
     ),
     ("digits.yaml", TREATY + f"atopid: {DIGITS}\n", f"line 5: {TOO_LONG}"),
     (
+        "hex.yaml",
+        TREATY + "signed: 0x" + "f" * 5000 + "\n",
+        "line 5: the whole number 0xffffffff… has 5002 digits, more than the 4300 a number may "
+        "have: fix the value",
+    ),
+    (
         "digits.json",
         '{"key": "t-test", "title": "T", "parties": ["VNM"], "source": "vu2020",\n'
         f' "atopid": {DIGITS}}}\n',

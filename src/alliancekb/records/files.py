@@ -17,6 +17,8 @@ MAX_DEPTH = 100
 HINT = "give a YAML or JSON record file"
 MAX_DIGITS = 4300
 """Python's limit on the digits of a whole number read from text; no field needs a tenth."""
+MAX_BITS = 14_284
+"""About as large as MAX_DIGITS decimal digits: the bound for 0x, 0o and 0b numbers too."""
 
 
 class _Located(Exception):
@@ -42,7 +44,7 @@ def _duplicate(key: Any, line: int, first: int) -> _Located:
 
 
 def _too_long(line: int, digits: str) -> _Located:
-    count = sum(c.isdigit() for c in digits)
+    count = len(digits.strip().lstrip("+-").replace("_", ""))
     return _Located(
         line,
         f"the whole number {digits.strip()[:10]}… has {count} digits, more than the "
@@ -82,9 +84,12 @@ class StrictLoader(_BASE):  # type: ignore[valid-type,misc]
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         try:
-            return super().construct_yaml_int(node)
+            value = super().construct_yaml_int(node)
         except ValueError:
-            raise _too_long(node.start_mark.line + 1, str(node.value)) from None
+            value = None  # more decimal digits than int() reads
+        if value is None or value.bit_length() > MAX_BITS:  # 0x... has no limit of its own
+            raise _too_long(node.start_mark.line + 1, str(node.value))
+        return value
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
