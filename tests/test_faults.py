@@ -99,12 +99,22 @@ def test_import_killed_mid_write_leaves_the_database_and_runs_again(
     assert again.stdout.startswith("imported atop-5.1 from atop.csv: 7,900 alliances, 23,061 ")
 
 
+def _letters(number: int) -> str:
+    """A stateabb of its own for each number (BIGA, BIGB, ...): one state per reference."""
+    letters = ""
+    while True:
+        number, rest = divmod(number, 26)
+        letters += chr(ord("A") + rest)
+        if not number:
+            return "BIG" + letters
+
+
 def big_seed(path: Path, states: int = 150, treaties: int = 600) -> Path:
     source = {"key": "big", "title": "Big", "citation": "Big seed.", "coverage_start": 1900}
     data = {
         "sources": [source],
         "states": [
-            {"ccode": 2000 + i, "stateabb": "BIG", "name": f"State {i}", "source": "big"}
+            {"ccode": 2000 + i, "stateabb": _letters(i), "name": f"State {i}", "source": "big"}
             for i in range(states)
         ],
         "treaties": [

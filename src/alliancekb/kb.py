@@ -140,9 +140,7 @@ class KnowledgeBase(Exports):
         from alliancekb.records.writer import WriteContext
 
         verb = "amend" if update else "add"
-        context = WriteContext(command=command or f"{kind} {verb} --file {path}")
-        if by:
-            context.by = by
+        context = WriteContext(command=command or f"{kind} {verb} --file {path}", by=by or "")
         return records.write_records(
             self.engine, kind, path, context, update=update, dry_run=dry_run
         )

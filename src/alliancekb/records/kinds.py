@@ -53,9 +53,9 @@ class Kind(NamedTuple):
 
     @property
     def record(self) -> Callable[[Any], Row]:
-        """The canonical record of a stored row (records/writer.py: `<name>_record`)."""
+        """The canonical record of a stored row (records/canonical.py: `<name>_record`)."""
         record: Callable[[Any], Row] = getattr(
-            import_module("alliancekb.records.writer"), f"{self.name}_record"
+            import_module("alliancekb.records.canonical"), f"{self.name}_record"
         )
         return record
 
