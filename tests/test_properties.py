@@ -7,7 +7,8 @@
   range) is refused: exit 1, one line starting "error: ", no traceback, database unchanged.
 - The same for ATOP, COW and COW-states rows mutated from the small fixture files.
 
-One settings profile, fixed example counts: CI runs exactly these (about two minutes).
+Fixed example counts; under CI the `ci` profile (tests/conftest.py) derandomizes them, so CI
+runs the same examples every time.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy import Engine, text
 
 from alliancekb.database.engine import make_engine
 from alliancekb.database.models import Base
-from conftest import BACKENDS, Cli, PostgresServer, Templates
+from conftest import BACKENDS, IN_CI, Cli, PostgresServer, Templates
 from import_helpers import ATOP, COW, STATES
 from kb_strategies import MUTATIONS, knowledge_base, mutated
 from reliability_helpers import Snapshots
@@ -44,7 +45,6 @@ def _settings(examples: int) -> settings:
     return settings(
         max_examples=examples,
         deadline=None,
-        derandomize=False,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,
             HealthCheck.too_slow,
@@ -52,6 +52,16 @@ def _settings(examples: int) -> settings:
             HealthCheck.filter_too_much,
         ],
     )
+
+
+def test_ci_draws_the_same_examples_every_run() -> None:
+    """Under CI every property test runs derandomized, at its own fixed count, with no deadline
+    (a slow shared machine is not a failure); elsewhere the examples are random."""
+    ci = settings.get_profile("ci")
+    assert (ci.derandomize, ci.deadline, ci.database) == (True, None, None)
+    assert settings.default.derandomize is IN_CI
+    ours = _settings(ROUND_TRIPS)
+    assert (ours.derandomize, ours.max_examples, ours.deadline) == (IN_CI, ROUND_TRIPS, None)
 
 
 @pytest.fixture(scope="module", autouse=True)
