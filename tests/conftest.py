@@ -13,6 +13,7 @@ the `ci` profile under CI (derandomized: the same examples every run) and `dev` 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -216,6 +219,11 @@ class Result:
     exit_code: int
     stdout: str
     stderr: str
+
+
+# typer's CliRunner builds the whole click command tree from the app on every invoke (about a
+# third of a short command's time in the tests); the tree is the same each time: build it once.
+typer.testing._get_command = functools.cache(typer.main.get_command)
 
 
 class Cli:
