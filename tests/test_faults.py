@@ -244,7 +244,7 @@ def hold_open(session):
         return
     holding.touch()
     began = time.monotonic()
-    while not release.exists() and time.monotonic() - began < 300:
+    while not release.exists() and time.monotonic() - began < 60:  # readers that wait fail
         time.sleep(0.01)
 
 from alliancekb.cli import app
