@@ -355,8 +355,10 @@ def mutated(draw: st.DrawFn, data: Data, kind: str) -> tuple[Data, str]:
     candidates: list[tuple[str, Data, str, Any]] = []
     for rtype, record in records:
         if kind == "wrong type":
-            for field in record:
-                candidates.append((rtype, record, field, draw(st.sampled_from([{"a": 1}, [[1]]]))))
+            for field, value in record.items():
+                # A list keeps its length (a pair of states given as one item is two faults).
+                wrong = [[1], *value[1:]] if isinstance(value, list) else [[1]]
+                candidates.append((rtype, record, field, draw(st.sampled_from([{"a": 1}, wrong]))))
         elif kind == "bad date":
             for field in DATES[rtype]:
                 candidates.append((rtype, record, field, draw(st.sampled_from(BAD_DATES))))
