@@ -12,23 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from alliancekb.dates import PartialDate
-from alliancekb.importers.common import (
-    LICENCE,
-    AllianceRow,
-    CsvRows,
-    Fields,
-    Layout,
-    Parsed,
-    Progress,
-    SourceInfo,
-    check_unique,
-    end_after_start,
-    member_row,
-    no_progress,
-    one_version,
-    stored,
-)
+from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
+from alliancekb.importers.fields import Fields, check_unique, end_after_start, one_version
+from alliancekb.importers.pipeline import Parsed, import_alliances
+from alliancekb.importers.rows import AllianceRow, member_row, stored
+from alliancekb.importers.sources import LICENCE, ImportSummary, SourceInfo
+from alliancekb.records.writer import WriteContext
 
 LAYOUT = Layout(
     "COW Formal Alliances v4.1 member-level (alliance_v4.1_by_member.csv)",
@@ -158,3 +150,15 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
         member_row(a, c, 0, stored(s), None if e is None else stored(e), o) for a, c, s, e, o in raw
     ]
     return Parsed(source_info(version, last_year), rows, members, "version4id", member_lines, path)
+
+
+def write(
+    session: Session,
+    path: Path,
+    parsed: Parsed,
+    context: WriteContext,
+    progress: Progress,
+    replace_edits: bool = False,
+) -> ImportSummary:
+    """Create or replace the COW alliance source from its parsed file."""
+    return import_alliances(session, path, parsed, "cow", context, progress, replace_edits)
