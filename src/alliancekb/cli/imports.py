@@ -68,6 +68,17 @@ def summary_line(summary: ImportSummary) -> str:
         line += f"; linked to treaties: {shown}{more}"
     for reason, items in summary.skipped.items():
         line += f"; skipped {_count(len(items), 'membership')}: {reason} ({'; '.join(items)})"
+    if summary.left_out:
+        line += (
+            f"; left out {_count(len(summary.left_out), 'alliance')} with fewer than 2 member "
+            f"states ({'; '.join(summary.left_out)})"
+        )
+    if summary.redated:
+        line += (
+            f"; dated {_count(len(summary.redated), 'alliance')} to hold "
+            f"{'its' if len(summary.redated) == 1 else 'their'} members, as the file's alliance "
+            f"dates do not ({', '.join(summary.redated)})"
+        )
     return line
 
 

@@ -9,7 +9,7 @@ entry in `changes`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
@@ -224,6 +224,8 @@ class Parsed:
     member_lines: list[int]
     """The line of each membership (same order as `members`), for messages."""
     path: Path
+    redated: list[str] = field(default_factory=list)
+    """The keys of alliances dated from their members (the file's dates do not hold them)."""
 
     def __post_init__(self) -> None:
         check_overlaps(self)
@@ -276,9 +278,11 @@ def import_alliances(
                 alliance.notes = (
                     f"{alliance.notes or ''} Member {code} is not a COW state code: left out."
                 ).strip()
+    kept = leave_out_lone_members(parsed, kept, summary)
+    summary.redated = list(parsed.redated)
     links = treaty_links(session, parsed.alliances)
     existed = source_exists(session, parsed.source.key)
-    source_id, source_changed = put_source(session, parsed.source)
+    source_id, source_changed = put_source(session, source_notes(parsed.source, summary))
     summary.alliances = len(parsed.alliances)
     summary.memberships = len(kept)
     summary.states = len({m[CCODE] for m in kept})
@@ -302,3 +306,34 @@ def import_alliances(
     write_alliances(session, source_id, parsed.alliances, kept, state_of, links, progress)
     log_import(session, context, importer, summary, existed)
     return summary
+
+
+def leave_out_lone_members(
+    parsed: Parsed, kept: list[MemberRow], summary: ImportSummary
+) -> list[MemberRow]:
+    """Leave out the alliances that keep fewer than two states once the codes that are not
+    states are skipped (ATOP 1320: France and Annam, 8152), with their memberships: an
+    alliance of one state makes no dyad, and no alliance record may have fewer than two."""
+    states: dict[int, set[int]] = {}
+    for m in kept:
+        states.setdefault(m[ALLIANCE], set()).add(m[CCODE])
+    lone = {a.number for a in parsed.alliances if len(states.get(a.number, ())) < 2}
+    if not lone:
+        return kept
+    first_line: dict[int, int] = {}
+    for m, line in zip(parsed.members, parsed.member_lines, strict=True):
+        first_line.setdefault(m[ALLIANCE], line)
+    for a in parsed.alliances:
+        if a.number in lone:
+            summary.left_out.append(f"{parsed.what} {a.number}, line {first_line[a.number]}")
+    parsed.alliances = [a for a in parsed.alliances if a.number not in lone]
+    return [m for m in kept if m[ALLIANCE] not in lone]
+
+
+def source_notes(info: SourceInfo, summary: ImportSummary) -> SourceInfo:
+    """The source's notes, with the alliances left out named."""
+    if not summary.left_out:
+        return info
+    names = ", ".join(item.split(",")[0] for item in summary.left_out)
+    left = f"Left out for fewer than two member states: {names}."
+    return replace(info, notes=f"{info.notes} {left}" if info.notes else left)

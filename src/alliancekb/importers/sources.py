@@ -51,6 +51,14 @@ class ImportSummary:
     spells: int = 0
     linked: list[tuple[str, str]] = field(default_factory=list)
     skipped: dict[str, list[str]] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
+    """Alliances left out whole: fewer than two of their members are states here."""
+    redated: list[str] = field(default_factory=list)
+    """Alliances dated from their members: the file dates them inside their members' dates."""
+    removed: list[str] = field(default_factory=list)
+    """Alliances of the source the import removed (analysts' additions among them)."""
+    reverted: list[str] = field(default_factory=list)
+    """Alliances the import changed back from an analyst's edit."""
 
     def skip(self, reason: str, item: str) -> None:
         self.skipped.setdefault(reason, []).append(item)
@@ -69,6 +77,16 @@ class ImportSummary:
             "spells": self.spells,
             "linked": [f"{a} -> {t}" for a, t in self.linked],
             "skipped": self.skipped,
+            **{
+                name: items
+                for name, items in (
+                    ("left_out", self.left_out),
+                    ("redated", self.redated),
+                    ("removed", self.removed),
+                    ("reverted", self.reverted),
+                )
+                if items
+            },
         }
 
 
