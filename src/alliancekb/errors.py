@@ -25,3 +25,15 @@ class Ambiguous(AllianceKBError):
 
 class InvalidInput(AllianceKBError):
     """An input file or value is invalid; the message names the file, the path and the problem."""
+
+
+class WouldLoseWork(AllianceKBError):
+    """A write would undo work recorded since (an analyst's edits): nothing is written.
+
+    `what` is the message without its advice, for a caller that words the way on in its own
+    terms (the CLI names its option).
+    """
+
+    def __init__(self, what: str, advice: str) -> None:
+        super().__init__(f"{what}; {advice}")
+        self.what = what

@@ -146,16 +146,26 @@ class KnowledgeBase:
         *,
         command: str | None = None,
         progress: Progress | None = None,
+        replace_edits: bool = False,
     ) -> ImportSummary:
         """Import an ATOP (`atop`), COW alliance (`cow`) or COW state (`cow-states`) file.
 
         Creates or replaces its source in one transaction; the same file again changes nothing.
+        Edits made by hand to the source's alliances since its last import raise WouldLoseWork
+        unless `replace_edits`.
         """
         from alliancekb.importers import import_file
         from alliancekb.records.writer import WriteContext
 
         context = WriteContext(command=command or f"import {fmt} {path}")
-        return import_file(self.engine, fmt, path, context, progress or _no_progress)
+        return import_file(
+            self.engine,
+            fmt,
+            path,
+            context,
+            progress or _no_progress,
+            replace_edits=replace_edits,
+        )
 
     # --- listings ----------------------------------------------------------------------------
     def _stream(self, make: Callable[..., Iterator[T]], *args: Any, **kw: Any) -> Iterator[T]:

@@ -23,6 +23,14 @@ import_app = typer.Typer(
 app.add_typer(import_app, name="import")
 
 PathArg = Annotated[Path, typer.Argument(help="The CSV file, as published.", metavar="PATH")]
+ReplaceEditsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace-edits",
+        help="Replace the source's alliances even where they were added or amended by hand "
+        "since its last import (history keeps what they were).",
+    ),
+]
 STAGES = {"reading": "reading", "writing": "writing"}
 
 
@@ -46,6 +54,11 @@ def _progress(label: str) -> Iterator[Callable[[str, int, int], None]]:
 
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _few(keys: list[str], shown: int = 5) -> str:
+    more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+    return ", ".join(keys[:shown]) + more
 
 
 def summary_line(summary: ImportSummary) -> str:
@@ -73,6 +86,10 @@ def summary_line(summary: ImportSummary) -> str:
             f"; left out {_count(len(summary.left_out), 'alliance')} with fewer than 2 member "
             f"states ({'; '.join(summary.left_out)})"
         )
+    if summary.removed:
+        line += f"; removed {_count(len(summary.removed), 'alliance')} ({_few(summary.removed)})"
+    if summary.reverted:
+        line += f"; undid {_count(len(summary.reverted), 'edit')} ({_few(summary.reverted)})"
     if summary.redated:
         line += (
             f"; dated {_count(len(summary.redated), 'alliance')} to hold "
@@ -82,31 +99,43 @@ def summary_line(summary: ImportSummary) -> str:
     return line
 
 
-def _run(ctx: typer.Context, fmt: str, path: Path) -> None:
+def _run(ctx: typer.Context, fmt: str, path: Path, replace_edits: bool = False) -> None:
+    from alliancekb.errors import WouldLoseWork
+
     kb = open_kb(ctx)
-    with _progress(f"import {fmt}") as progress:
-        summary = kb.import_file(fmt, path, command=f"import {fmt} {path}", progress=progress)
+    command = f"import {fmt} {path}"
+    try:
+        with _progress(f"import {fmt}") as progress:
+            summary = kb.import_file(
+                fmt, path, command=command, progress=progress, replace_edits=replace_edits
+            )
+    except WouldLoseWork as exc:
+        raise WouldLoseWork(
+            exc.what,
+            "keep them under a source of your own, or replace them with "
+            f"`alliancekb {command} --replace-edits` (history keeps what they were)",
+        ) from None
     typer.echo(summary_line(summary))
 
 
 @import_app.command("atop")
 @handle_errors
-def import_atop(ctx: typer.Context, path: PathArg) -> None:
+def import_atop(ctx: typer.Context, path: PathArg, replace_edits: ReplaceEditsOpt = False) -> None:
     """Import ATOP 5.x member-level data (atop5_1m.csv) as source atop-VERSION.
 
     Example: alliancekb import atop ../shared/data/atop/atop5_1m.csv
     """
-    _run(ctx, "atop", path)
+    _run(ctx, "atop", path, replace_edits)
 
 
 @import_app.command("cow")
 @handle_errors
-def import_cow(ctx: typer.Context, path: PathArg) -> None:
+def import_cow(ctx: typer.Context, path: PathArg, replace_edits: ReplaceEditsOpt = False) -> None:
     """Import COW Formal Alliances member-level data (alliance_v4.1_by_member.csv).
 
     Example: alliancekb import cow ../shared/data/cow/alliance_v4.1_by_member.csv
     """
-    _run(ctx, "cow", path)
+    _run(ctx, "cow", path, replace_edits)
 
 
 @import_app.command("cow-states")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from alliancekb.database.models import OBLIGATIONS, Alliance, Membership, State, Treaty
 from alliancekb.errors import InvalidInput
+from alliancekb.importers import edits
 from alliancekb.importers.bulk import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, BulkWriter
 from alliancekb.importers.csvfile import Progress
 from alliancekb.importers.rows import (
@@ -301,9 +302,22 @@ def import_alliances(
             summary.action = "unchanged"
             return summary
         summary.action = "replaced"
+        old = edits.by_key(old_alliances, old_members)
+        replaced = edits.differing(old, edits.by_key(new_alliances, new_members))
+        before = edits.undo_check(
+            session, path, parsed.source.key, source_id, replaced, replace_edits
+        )
+        summary.removed, summary.reverted = (
+            replaced[0],
+            sorted(k for k in replaced[1] if k in before.edited),
+        )
     if existed:
         delete_alliances(session, source_id)
     write_alliances(session, source_id, parsed.alliances, kept, state_of, links, progress)
+    if old_alliances:
+        session.expunge_all()  # the rows read before are gone; new ones may reuse their ids
+        after = edits.records(session, replaced[1])
+        edits.log_replaced(session, context, before.records, after)
     log_import(session, context, importer, summary, existed)
     return summary
 
