@@ -154,6 +154,23 @@ def test_a_replacing_import_logs_what_it_removes_and_changes(imported: Cli, tmp_
     assert [m["start"] for m in members] == ["1978-11-03", "1978-11-04"]
 
 
+def test_an_alliance_moved_to_another_source_is_not_overwritten(
+    imported: Cli, tmp_path: Path
+) -> None:
+    moved = {"key": "atop-5.1-3825", "source": "vu2020"}
+    ok(imported, "alliance", "amend", "--file", str(write(tmp_path / "moved.yaml", moved)))
+    before = snapshot(imported)
+    for extra in ((), ("--replace-edits",)):
+        result = imported("import", "atop", str(ATOP), *extra)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            "error: atop.csv gives 1 alliance key that another source holds: atop-5.1-3825 "
+            "(source vu2020); add it under a key of your own first\n",
+        )
+    assert snapshot(imported) == before
+
+
 def test_the_datasets_import_reads(db_url: str) -> None:
     assert list(DATASETS) == ["atop", "cow", "cow-states"]
     assert DATASETS["atop"].layout.command == DATASETS["atop"].command == "import atop"

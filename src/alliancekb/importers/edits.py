@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from alliancekb.database.models import Alliance, Change, Membership
-from alliancekb.errors import WouldLoseWork
+from alliancekb.database.models import Alliance, Change, Membership, Source
+from alliancekb.errors import InvalidInput, WouldLoseWork
 from alliancekb.records.writer import WriteContext, alliance_record
 
 SHOWN = 5
@@ -157,3 +157,25 @@ def undo_check(
             "(the change log keeps what they were)",
         )
     return Before(records(session, [*removed, *changed]), set(undone))
+
+
+def check_keys_free(session: Session, path: Path, source_id: int, keys: Iterable[str]) -> None:
+    """Refuse a file whose alliance keys another source holds now (an analyst may have moved
+    an imported alliance to a source of their own): the import would have to overwrite it."""
+    others = {
+        key: source
+        for key, source in session.execute(
+            select(Alliance.key, Source.key)
+            .join(Source, Source.id == Alliance.source_id)
+            .where(Alliance.source_id != source_id)
+        )
+    }
+    taken = sorted(k for k in keys if k in others)
+    if taken:
+        listed = ", ".join(f"{k} (source {others[k]})" for k in taken[:SHOWN])
+        more = f" and {len(taken) - SHOWN} more" if len(taken) > SHOWN else ""
+        raise InvalidInput(
+            f"{path.name} gives {len(taken)} alliance key{'' if len(taken) == 1 else 's'} "
+            f"that another source holds: {listed}{more}; add "
+            f"{'it' if len(taken) == 1 else 'them'} under a key of your own first"
+        )

@@ -311,6 +311,7 @@ def import_alliances(
             replaced[0],
             sorted(k for k in replaced[1] if k in before.edited),
         )
+    edits.check_keys_free(session, path, source_id, (a.key for a in parsed.alliances))
     if existed:
         delete_alliances(session, source_id)
     write_alliances(session, source_id, parsed.alliances, kept, state_of, links, progress)
