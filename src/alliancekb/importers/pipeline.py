@@ -240,8 +240,9 @@ def check_overlaps(parsed: Parsed) -> None:
     members = parsed.members
     first: dict[tuple[int, ...], int] = {}
     repeated: dict[tuple[int, ...], list[int]] = {}
+    group_of = itemgetter(ALLIANCE, CCODE, PHASE)
     for index, member in enumerate(members):
-        group = member[ALLIANCE], member[CCODE], member[PHASE]
+        group = group_of(member)
         earlier = first.setdefault(group, index)
         if earlier != index:
             repeated.setdefault(group, [earlier]).append(index)
@@ -329,10 +330,10 @@ def leave_out_lone_members(
     """Leave out the alliances that keep fewer than two states once the codes that are not
     states are skipped (ATOP 1320: France and Annam, 8152), with their memberships: an
     alliance of one state makes no dyad, and no alliance record may have fewer than two."""
-    states: dict[int, set[int]] = {}
-    for m in kept:
-        states.setdefault(m[ALLIANCE], set()).add(m[CCODE])
-    lone = {a.number for a in parsed.alliances if len(states.get(a.number, ())) < 2}
+    numbers, ccodes = list(map(itemgetter(ALLIANCE), kept)), list(map(itemgetter(CCODE), kept))
+    one_of = dict(zip(numbers, ccodes, strict=True))  # a state of each alliance (its last)
+    several = {n for n, c in zip(numbers, ccodes, strict=True) if one_of[n] != c}
+    lone = {a.number for a in parsed.alliances} - several
     if not lone:
         return kept
     first_line: dict[int, int] = {}

@@ -99,14 +99,19 @@ def member_row(
 def alliance_period(members: Sequence[MemberRow]) -> tuple[str, str | None, str, str | None]:
     """(start, end, start_day, end_day) from the earliest member start to the latest member end
     (no end while any member is in); of two dates on the same day, the more precise one."""
-    start, start_day = members[0][START], members[0][START_DAY]
+    # The positions as locals: a global's lookup, once per member, takes a tenth of the time.
+    start_at: Final = START
+    first_at: Final = START_DAY
+    end_at: Final = END
+    last_at: Final = END_DAY
+    start, start_day = members[0][start_at], members[0][first_at]
     for m in members:
-        day = m[START_DAY]
-        if day < start_day or (day == start_day and len(m[START]) > len(start)):
-            start, start_day = m[START], day
+        day = m[first_at]
+        if day < start_day or (day == start_day and len(m[start_at]) > len(start)):
+            start, start_day = m[start_at], day
     end, end_day = "", ""
     for m in members:
-        text, last = m[END], m[END_DAY]
+        text, last = m[end_at], m[last_at]
         if text is None or last is None:
             return start, None, start_day, None
         if last > end_day or (last == end_day and len(text) > len(end)):
