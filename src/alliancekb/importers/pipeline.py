@@ -2,8 +2,10 @@
 alliances and memberships replaced in bulk, inside the caller's transaction.
 
 The same file again changes nothing; otherwise the source's rows are deleted and written anew
-with the driver's bulk insert (bulk.py: COPY or executemany), and the import is logged as one
-entry in `changes`.
+with the driver's bulk insert (bulk.py: COPY or executemany), and the import is logged in
+`changes`: one entry for the source, one per alliance it removes or changes (edits.py, which
+also refuses to undo analysts' edits unless told to). An alliance left with fewer than two
+states is left out whole, and said so.
 """
 
 from __future__ import annotations
