@@ -79,7 +79,7 @@ def test_bad_url_is_one_line() -> None:
     result = Cli("nonsense://")("treaties")
     assert (result.exit_code, result.stderr) == (
         1,
-        "error: 'nonsense://' names no database alliancekb knows "
+        "error: 'nonsense://' is a nonsense URL: alliancekb supports sqlite and postgresql only "
         "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)\n",
     )
 

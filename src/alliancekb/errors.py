@@ -15,6 +15,10 @@ class DatabaseUnavailable(AllianceKBError):
     """The database cannot be reached or opened."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process held the write lock for longer than the lock timeout."""
+
+
 class NotFound(AllianceKBError):
     """A state, source or record named by the user does not exist."""
 

@@ -157,3 +157,20 @@ def _table(rows: list[Row], out: TextIO, columns: Sequence[str] | None) -> int:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def describe_obligations(values: dict[str, bool | None]) -> str:
+    """Obligations as a reader says them: `defense, consultation (offense unknown)`, `none`,
+    or `unknown` when nothing is known."""
+    if all(v is None for v in values.values()):
+        return "unknown"
+    held = [name for name, v in values.items() if v]
+    unknown = [name for name, v in values.items() if v is None]
+    text = ", ".join(held) if held else "none"
+    return text + (f" ({', '.join(unknown)} unknown)" if unknown else "")
+
+
+def obligations_text(coded: dict[str, Any]) -> str:
+    """One source's obligations object (`{"source": ..., "defense": ...}`) as `source: text`."""
+    values = {k: v for k, v in coded.items() if k != "source"}
+    return f"{coded['source']}: {describe_obligations(values)}"

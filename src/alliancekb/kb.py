@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 from sqlalchemy import Engine
 
 from alliancekb.analysis import panels, queries
+from alliancekb.analysis.rules import Period
+from alliancekb.database import embedded, migrations
 from alliancekb.database import engine as db
-from alliancekb.database import migrations
-from alliancekb.errors import AllianceKBError
 from alliancekb.resources import bundled_seed
 
 if TYPE_CHECKING:
@@ -31,6 +31,13 @@ if TYPE_CHECKING:
 
 # Writers, Pydantic schemas and pictures are imported by the methods that need them, so that a
 # listing or an export does not pay for them at start-up.
+
+
+def _seed_first_use(engine: Engine) -> None:
+    from alliancekb.records.seed import seed
+    from alliancekb.records.writer import WriteContext
+
+    seed(engine, bundled_seed(), WriteContext(command="first use"))
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -56,28 +63,8 @@ class KnowledgeBase:
         Any other database must be at the current schema (`alliancekb db upgrade`).
         """
         resolved = db.resolve_url(url)
-        created = False
-        if resolved == db.default_url() and not db.default_path().exists():
-            db.default_path().parent.mkdir(parents=True, exist_ok=True)
-            engine = db.make_engine(resolved)
-            try:
-                from alliancekb.records.seed import seed
-                from alliancekb.records.writer import WriteContext
-
-                migrations.upgrade(engine)
-                seed(engine, bundled_seed(), WriteContext(command="first use"))
-            except BaseException:
-                engine.dispose()
-                db.default_path().unlink(missing_ok=True)
-                raise
-            created = True
-        else:
-            path = db.sqlite_file(resolved)
-            if path is not None and not path.parent.is_dir():
-                raise AllianceKBError(
-                    f"no folder {path.parent} for the database {path}: create it first"
-                )
-            engine = db.make_engine(resolved)
+        created = embedded.prepare(resolved, populate=_seed_first_use)
+        engine = db.make_engine(resolved)
         kb = cls(engine, resolved, created)
         if check_schema:
             migrations.ensure_current(engine)
@@ -189,7 +176,7 @@ class KnowledgeBase:
     def states(
         self, year: int | None = None, on: dt.date | None = None, state: str | None = None
     ) -> Iterator[Row]:
-        return self._first(queries.states, queries.Window.of(year, on), state)
+        return self._first(queries.states, queries.asked(year, on), state)
 
     def alliances(
         self,
@@ -198,7 +185,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.alliances, queries.Window.of(year, on), state, source)
+        return self._first(queries.alliances, queries.asked(year, on), state, source)
 
     def allies(
         self,
@@ -207,7 +194,7 @@ class KnowledgeBase:
         on: dt.date | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.allies, state, queries.Window.of(year, on), source)
+        return self._first(queries.allies, state, queries.asked(year, on), source)
 
     def treaties(
         self,
@@ -216,7 +203,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.treaties, queries.Window.of(year, on), state, source)
+        return self._first(queries.treaties, queries.asked(year, on), state, source)
 
     def alignments(
         self,
@@ -225,7 +212,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.alignments, queries.Window.of(year, on), state, source)
+        return self._first(queries.alignments, queries.asked(year, on), state, source)
 
     def events(
         self,
@@ -234,7 +221,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.events, queries.Window.of(year, on), state, source)
+        return self._first(queries.events, queries.asked(year, on), state, source)
 
     def coverage_notes(
         self,
@@ -242,13 +229,15 @@ class KnowledgeBase:
         on: dt.date | None = None,
         source: str | None = None,
         kind: str = "alliances",
+        state: str | None = None,
     ) -> list[str]:
-        """Lines naming each source of alliances (or alignments) that does not cover the year."""
+        """Lines naming each source of alliances (or alignments) that does not speak for the
+        year, or (with `state`) for every dyad of the state."""
         from alliancekb.database.models import Alignment, Alliance
 
         model = Alignment if kind == "alignments" else Alliance
         with db.read_session(self.engine) as session:
-            return queries.coverage_notes(session, queries.Window.of(year, on), source, model)
+            return queries.coverage_notes(session, queries.asked(year, on), source, model, state)
 
     # --- exports and panels ------------------------------------------------------------------
     def export(self, table: str) -> Iterator[Row]:
@@ -267,7 +256,7 @@ class KnowledgeBase:
     ) -> Iterator[list[Any]]:
         """Dyad-years in batches, as tuples in panels.DYAD_COLUMNS order or finished CSV lines
         (the export's path)."""
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(panels.dyad_year_batches, source, directed, span, csv_lines=csv_lines)
 
     def dyad_years(
@@ -277,19 +266,27 @@ class KnowledgeBase:
         first: int | None = None,
         last: int | None = None,
     ) -> Iterator[Row]:
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(panels.dyad_years, source, directed, span)
 
-    def compare(self, state_a: str, state_b: str) -> Iterator[Row]:
-        """Each source's coding of a pair of states, period by period, disagreements marked."""
+    def compare(
+        self,
+        state_a: str,
+        state_b: str,
+        sources: list[str] | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> Iterator[Row]:
+        """Each source's coding of a pair of states, period by period, disagreements marked
+        (only `sources`, if given; within the years `first`..`last`)."""
         from alliancekb.analysis.compare import compare
 
-        return self._first(compare, state_a, state_b)
+        return self._first(compare, state_a, state_b, sources or [], Period.years(first, last))
 
     def state_years(
         self, source: str | None = None, first: int | None = None, last: int | None = None
     ) -> Iterator[Row]:
-        return self._first(panels.state_years, source, panels.Span(first, last))
+        return self._first(panels.state_years, source, Period.years(first, last))
 
     # --- analysis ----------------------------------------------------------------------------
     def theory(
@@ -303,7 +300,7 @@ class KnowledgeBase:
         from alliancekb.analysis import theory
 
         summary = theory.Summary()
-        span = panels.Span(first, last)
+        span = Period.years(first, last)
         return self._first(theory.theory_rows, summary, state, source, span), summary
 
     def timeline(
@@ -317,4 +314,4 @@ class KnowledgeBase:
         from alliancekb.analysis import timeline
 
         with db.read_session(self.engine) as session:
-            return timeline.gather(session, state, panels.Span(first, last), sources or [])
+            return timeline.gather(session, state, Period.years(first, last), sources or [])

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from alliancekb.cli.app import FormatOpt, StateOpt, app, emit, fail, handle_errors, open_kb
+from alliancekb.cli.app import (
+    FormatOpt,
+    StateOpt,
+    app,
+    emit,
+    fail,
+    handle_errors,
+    open_kb,
+    years,
+)
 from alliancekb.formats import Format
 
 FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", min=1000, max=9999)]
@@ -36,6 +45,7 @@ def theory(
     """
     from alliancekb.analysis.theory import TABLE_COLUMNS, THEORY_COLUMNS
 
+    years(first, last)
     kb = open_kb(ctx)
     rows, summary = kb.theory(state, source, first, last)
     emit(rows, fmt, columns=list(THEORY_COLUMNS), table_columns=list(TABLE_COLUMNS))
@@ -71,6 +81,7 @@ def timeline(
         raise fail(f"--out {out}: the picture must be a .svg or .png file")
     if not out.parent.is_dir():
         raise fail(f"--out {out}: no folder {out.parent}; create it first")
+    years(first, last)
     require_matplotlib()
     kb = open_kb(ctx)
     drawn = kb.timeline(state, first, last, sources)

@@ -171,7 +171,17 @@ def emit(
 
 
 def _notes(
-    kb: KnowledgeBase, window: dict[str, Any], source: str | None, kind: str = "alliances"
+    kb: KnowledgeBase,
+    window: dict[str, Any],
+    source: str | None,
+    kind: str = "alliances",
+    state: str | None = None,
 ) -> None:
-    for note in kb.coverage_notes(window["year"], window["on"], source, kind):
+    for note in kb.coverage_notes(window["year"], window["on"], source, kind, state):
         typer.echo(f"note: {note}", err=True)
+
+
+def years(first: int | None, last: int | None) -> None:
+    """`--from` after `--to` is a usage mistake the CLI names in its own flags."""
+    if first is not None and last is not None and first > last:
+        raise fail(f"--from {first} is after --to {last}: swap them")

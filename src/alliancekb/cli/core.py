@@ -27,8 +27,9 @@ from alliancekb.cli.app import (
     fail,
     handle_errors,
     open_kb,
+    years,
 )
-from alliancekb.formats import Format
+from alliancekb.formats import Format, obligations_text
 
 # --- db --------------------------------------------------------------------------------------
 
@@ -145,7 +146,7 @@ def alliances(
     window = _window(year, on)
     kb = open_kb(ctx)
     rows = kb.alliances(window["year"], window["on"], state, source)
-    _notes(kb, window, source)
+    _notes(kb, window, source, state=state)
     columns = ["key", "source", "start", "end", "member_names", "treaty"]
     emit(rows, fmt, table_columns=columns, raw=raw)
 
@@ -168,7 +169,12 @@ def allies(
     window = _window(year, on)
     kb = open_kb(ctx)
     rows = kb.allies(state, window["year"], window["on"], source)
-    _notes(kb, window, source)
+    _notes(kb, window, source, state=state)
+    if fmt in (Format.table, Format.csv):
+        rows = (
+            {**row, "obligations": [obligations_text(o) for o in row["obligations"]]}
+            for row in rows
+        )
     emit(rows, fmt, raw=raw)
 
 
@@ -306,6 +312,7 @@ def export_table(
     from alliancekb.analysis.panels import DYAD_COLUMNS, STATE_YEAR_COLUMNS
     from alliancekb.formats import write_batches, write_csv_lines
 
+    years(first, last)
     kb = open_kb(ctx)
     if table is Table.dyad_years:
         # The fast path: tuples straight from the panel to the CSV writer.

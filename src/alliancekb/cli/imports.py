@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancekb.cli.app import FormatOpt, app, emit, handle_errors, open_kb
+from alliancekb.cli.app import FormatOpt, app, emit, handle_errors, open_kb, years
 from alliancekb.formats import Format
 
 if TYPE_CHECKING:
@@ -154,25 +154,37 @@ def compare(
     ctx: typer.Context,
     state_a: Annotated[str, typer.Argument(help="A ccode, stateabb, ISO3 or recorded name.")],
     state_b: Annotated[str, typer.Argument(help="The other state.")],
+    sources: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only this source (repeat for several)."),
+    ] = None,
+    first_year: Annotated[
+        int | None, typer.Option("--from", help="First year.", min=1000, max=9999)
+    ] = None,
+    last_year: Annotated[
+        int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Each source's coding of a pair of states, period by period, disagreements marked.
 
-    Example: alliancekb compare Vietnam Russia
+    Example: alliancekb compare Vietnam Russia --source atop-5.1 --source cow-4.1
     """
+    years(first_year, last_year)
     kb = open_kb(ctx)
-    rows = kb.compare(state_a, state_b)
+    rows = kb.compare(state_a, state_b, sources or [], first_year, last_year)
     first = next(rows, None)
     if first is None:
         emit([], fmt)
         return
-    sources = [k for k in first if k not in _PAIR and k not in ("start", "end", "disagree")]
+    columns = [k for k in first if k not in _PAIR and k not in ("start", "end", *_VERDICT)]
 
     def chained() -> Iterator[dict[str, object]]:
         yield first
         yield from rows
 
-    emit(chained(), fmt, table_columns=["start", "end", *sources, "disagree"])
+    emit(chained(), fmt, table_columns=["start", "end", *columns, *_VERDICT])
 
 
 _PAIR = ("ccode1", "stateabb1", "name1", "ccode2", "stateabb2", "name2")
+_VERDICT = ("disagree", "differs")

@@ -76,6 +76,7 @@ def source_record(row: Source) -> Row:
         "licence": row.licence,
         "coverage_start": row.coverage_start,
         "coverage_end": row.coverage_end,
+        "coverage_states": sorted(row.coverage_states) or None,
         "notes": row.notes,
     }
 
@@ -277,7 +278,7 @@ class Writer:
             row = Source()
             self.session.add(row)
         for name, value in after.items():
-            setattr(row, name, value)
+            setattr(row, name, value or [] if name == "coverage_states" else value)
         self.session.flush()
         return self._log("source", rec.key, before, after)
 
