@@ -15,7 +15,7 @@ import pytest
 
 from alliancekb import KnowledgeBase
 from alliancekb.errors import NotFound, WouldLoseWork
-from alliancekb.importers import DATASETS
+from alliancekb.importers import DATASETS, dataset
 from conftest import Cli
 from import_helpers import ATOP, STATES, edited, ok
 from records_helpers import exported, history, snapshot, write
@@ -174,12 +174,13 @@ def test_an_alliance_moved_to_another_source_is_not_overwritten(
 def test_the_datasets_import_reads(db_url: str) -> None:
     assert list(DATASETS) == ["atop", "cow", "cow-states"]
     assert DATASETS["atop"].layout.command == DATASETS["atop"].command == "import atop"
+    with pytest.raises(NotFound) as caught:
+        dataset("gibler")
+    assert str(caught.value) == "no dataset 'gibler': choose one of atop, cow, cow-states"
     kb = KnowledgeBase.open(db_url)
     try:
         with pytest.raises(NotFound) as caught:
             kb.import_file("gibler", ATOP)
-        assert str(caught.value) == (
-            "no dataset 'gibler' to import: give one of atop, cow, cow-states"
-        )
+        assert str(caught.value) == "no dataset 'gibler': choose one of atop, cow, cow-states"
     finally:
         kb.engine.dispose()

@@ -27,8 +27,8 @@ from alliancekb.analysis.panels import dyad_year_batches
 from alliancekb.analysis.rules import Coverage, Period, coverages, merge_all
 from alliancekb.database.models import OBLIGATIONS, Alliance, Change, Source, State, SystemSpell
 from alliancekb.errors import InvalidInput, NotFound
+from alliancekb.records.kinds import UNIVERSES
 
-UNIVERSES = ("cow",)
 SHORT_NAMES = {
     "defense": "defense",
     "offense": "offense",
@@ -150,6 +150,17 @@ def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Cover
     return coverages(session, list(keys))
 
 
+def parse_lines(lines: list[str]) -> list[tuple[Any, ...]]:
+    """Finished CSV lines back as tuples (JSON output): numbers, stateabbs, None for empty."""
+    return [
+        tuple(
+            cell if i in (2, 3) else int(cell) if cell else None
+            for i, cell in enumerate(line.rstrip("\n").split(","))
+        )
+        for line in lines
+    ]
+
+
 def dyad_columns(prefixes: dict[str, str], short: bool) -> list[str]:
     names = [SHORT_NAMES[o] if short else o for o in OBLIGATIONS]
     columns = ["ccode1", "ccode2", "stateabb1", "stateabb2", "year"]
@@ -199,11 +210,12 @@ def universe_dyad_lines(
     undirected: ccode1 < ccode2, each obligation the maximum of both directions."""
     system = system_source(session, universe)
     chosen = alliance_sources(session, sources)
-    versions = dict(
-        session.execute(select(Source.key, Source.version).where(Source.key.in_(chosen)))
-        .tuples()
-        .all()
-    )
+    versions: dict[str, str | None] = {
+        key: version
+        for key, version in session.execute(
+            select(Source.key, Source.version).where(Source.key.in_(chosen))
+        )
+    }
     prefixes = column_prefixes(list(chosen), versions)
     if period.asked_first is None or period.asked_last is None:
         lo = min(c.first for c in chosen.values()) if chosen else 1816

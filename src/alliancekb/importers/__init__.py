@@ -92,7 +92,7 @@ def dataset(name: str) -> Dataset:
     """The dataset called NAME; NotFound names the ones there are."""
     found = DATASETS.get(name)
     if found is None:
-        raise NotFound(f"no dataset '{name}' to import: give one of {', '.join(DATASETS)}")
+        raise NotFound(f"no dataset '{name}': choose one of {', '.join(DATASETS)}")
     return found
 
 
