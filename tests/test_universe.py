@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -167,3 +168,21 @@ def test_state_years_have_one_row_per_member_and_year(cli: Cli, reference_data: 
     assert outside == exile
     assert all(r["alliance"] == "1" for r in rows if r["in_system"] == "0")
     assert {r["alliance"] for r in rows} == {"0", "1"}
+
+
+def test_two_sources_side_by_side_on_either_database(imported: Cli) -> None:
+    # Each source's pairs are read at once (on PostgreSQL: two server-side cursors).
+    result = imported(
+        "export", "dyad-years", "--universe", "cow", "--source", "atop-5.1", "--source",
+        "cow-4.1", "--from", "1985", "--to", "1985", "--short-names", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    vnm_rus = next(r for r in rows if (r["ccode1"], r["ccode2"]) == (365, 816))
+    assert vnm_rus == {
+        "ccode1": 365, "ccode2": 816, "stateabb1": "RUS", "stateabb2": "DRV", "year": 1985,
+        "atop_alliance": 1, "atop_defense": 0, "atop_offense": 0, "atop_neutral": 0,
+        "atop_nonagg": 0, "atop_consul": 1,
+        "cow_alliance": 1, "cow_defense": 0, "cow_offense": None, "cow_neutral": 0,
+        "cow_nonagg": 0, "cow_consul": 1,
+    }  # fmt: skip
