@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from alliancekb.analysis.panels import dyad_year_batches
 from alliancekb.analysis.rules import Coverage, Period, coverages, merge_all
-from alliancekb.database.models import OBLIGATIONS, Alliance, Change, Source, State, SystemSpell
+from alliancekb.database.models import OBLIGATIONS, Alliance, Source, State, SystemSpell
 from alliancekb.errors import InvalidInput, NotFound
+from alliancekb.importers.sources import imported_state_system
 from alliancekb.records.kinds import UNIVERSES
 
 SHORT_NAMES = {
@@ -37,7 +38,6 @@ SHORT_NAMES = {
     "consultation": "consul",
 }
 """The codebooks' short names (ATOP's file and peacesciencer: atop_neutral, atop_consul)."""
-STATES_IMPORTER = "cow-states"
 _CELL = {None: "", 0: "0", 1: "1"}
 
 
@@ -74,21 +74,13 @@ def system_source(session: Session, universe: str) -> str:
     cow-states` wrote last (a seed's handful of states is no universe)."""
     if universe not in UNIVERSES:
         raise NotFound(f"unknown universe '{universe}' (known: {', '.join(UNIVERSES)})")
-    key = session.scalar(
-        select(Change.record_key)
-        .where(
-            Change.record_type == "source",
-            Change.after.like(f'%"importer": "{STATES_IMPORTER}"%'),
-        )
-        .order_by(Change.id.desc())
-        .limit(1)
-    )
+    key = imported_state_system(session)
     if key is None:
         raise InvalidInput(
             "the COW state system has not been imported: import states2016.csv with "
             "`alliancekb import cow-states PATH` first"
         )
-    return str(key)
+    return key
 
 
 Spells = list[tuple[dt.date, dt.date | None]]
