@@ -140,6 +140,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 def _database(request: pytest.FixtureRequest, backend: str, tmp_path: Path, kind: str) -> str:
     if backend == "sqlite":
         if kind == "empty":
+            # An empty file, as PostgreSQL's empty database exists: a missing file is refused.
+            (tmp_path / "empty.sqlite").touch()
             return f"sqlite:///{tmp_path / 'empty.sqlite'}"
         templates: Templates = request.getfixturevalue("sqlite_templates")
         path = templates.sqlite_seeded if kind == "seeded" else templates.sqlite_migrated

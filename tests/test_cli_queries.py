@@ -54,7 +54,16 @@ def test_allies_json_rows_carry_state_columns(cli: Cli) -> None:
             "name": "Laos",
             "sources": ["vu2020"],
             "alliances": ["vu2020-vnm-lao"],
-            "obligations": ["vu2020: unknown"],
+            "obligations": [
+                {
+                    "source": "vu2020",
+                    "defense": None,
+                    "offense": None,
+                    "neutrality": None,
+                    "nonaggression": None,
+                    "consultation": None,
+                }
+            ],
         }
     ]
 

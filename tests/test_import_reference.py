@@ -162,12 +162,25 @@ def test_allies_of_vietnam_in_1993_name_every_source(cli: Cli, reference_data: P
     ok(cli, "import", "cow-states", str(reference_data / "cow" / "states2016.csv"))
     ok(cli, "import", "atop", str(reference_data / "atop" / "atop5_1m.csv"))
     ok(cli, "import", "cow", str(reference_data / "cow" / "alliance_v4.1_by_member.csv"))
+    in_words = {
+        r["name"]: r["obligations"]
+        for r in csv_rows(cli, "allies", "VNM", "--year", "1993", "--format", "csv")
+    }
+    assert in_words["Russian Federation"] == "atop-5.1: consultation"
+    assert in_words["Laos"] == "atop-5.1: nonaggression; vu2020: unknown"
     rows = json_rows(cli, "allies", "VNM", "--year", "1993")
     by_name = {r["name"]: (r["sources"], r["obligations"]) for r in rows}
-    assert by_name["Russian Federation"] == (["atop-5.1"], ["atop-5.1: consultation"])
+    unknown = dict.fromkeys(("defense", "offense", "neutrality", "nonaggression", "consultation"))
+    assert by_name["Russian Federation"] == (
+        ["atop-5.1"],
+        [{"source": "atop-5.1", **{o: o == "consultation" for o in unknown}}],
+    )
     assert by_name["Laos"] == (
         ["atop-5.1", "vu2020"],
-        ["atop-5.1: nonaggression", "vu2020: unknown"],
+        [
+            {"source": "atop-5.1", **{o: o == "nonaggression" for o in unknown}},
+            {"source": "vu2020", **unknown},
+        ],
     )
     assert len(rows) == len({r["ccode"] for r in rows}) == 9
     assert all(r["sources"] == ["atop-5.1"] for r in rows if r["name"] != "Laos")

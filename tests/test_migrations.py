@@ -69,7 +69,7 @@ def test_other_commands_refuse_an_out_of_date_database(empty_url: str) -> None:
 
 def test_database_behind_head_names_the_fix(db_url: str) -> None:
     cli = Cli(db_url)
-    assert cli("db", "downgrade", "base").exit_code == 0
+    assert cli("db", "downgrade", "base", "--yes").exit_code == 0
     result = cli("treaties")
     assert result.exit_code == 1
     assert "run `alliancekb db upgrade`" in result.stderr
@@ -79,7 +79,7 @@ def test_bad_url_is_one_line() -> None:
     result = Cli("nonsense://")("treaties")
     assert (result.exit_code, result.stderr) == (
         1,
-        "error: 'nonsense://' names no database alliancekb knows "
+        "error: 'nonsense://' is a nonsense URL: alliancekb supports sqlite and postgresql only "
         "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)\n",
     )
 

@@ -19,6 +19,7 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -91,6 +92,10 @@ class SourceIn(Record):
     licence: str | None = None
     coverage_start: int = Field(ge=1000, le=9999)
     coverage_end: int | None = Field(default=None, ge=1000, le=9999)
+    coverage_states: list[Annotated[int, Field(ge=1, le=99999)]] | None = Field(
+        default=None, min_length=1
+    )
+    """COW codes of the states whose dyads the source codes; null: the whole state system."""
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -100,6 +105,11 @@ class SourceIn(Record):
                 f"coverage_end {self.coverage_end} is before coverage_start {self.coverage_start}"
             )
         return self
+
+    @field_validator("coverage_states")
+    @classmethod
+    def _states_once(cls, value: list[int] | None) -> list[int] | None:
+        return sorted(set(value)) if value is not None else None
 
 
 class NameIn(Dated):

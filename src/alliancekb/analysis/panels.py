@@ -8,16 +8,21 @@ streaming pass, so memory holds one dyad at a time, however large the data.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import pairwise
+from itertools import count, pairwise
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, cast, or_, select
+from sqlalchemy import Integer, String, cast, select
 from sqlalchemy.orm import Session, aliased
 
-from alliancekb.analysis.queries import _merge, _source_id
+from alliancekb.analysis.rules import (
+    Coverage,
+    MembershipPairs,
+    Period,
+    coverages,
+    merge_all,
+    source_id,
+)
 from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
@@ -27,7 +32,6 @@ from alliancekb.database.models import (
     State,
     SystemSpell,
 )
-from alliancekb.errors import AllianceKBError
 
 Row = dict[str, Any]
 DYAD_COLUMNS = (
@@ -45,24 +49,10 @@ DYAD_COLUMNS = (
 STATE_YEAR_COLUMNS = ("ccode", "stateabb", "year", "source", "allies", "alliance", *OBLIGATIONS)
 
 
-@dataclass(frozen=True)
-class Span:
-    first: int | None = None
-    last: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.first is not None and self.last is not None and self.first > self.last:
-            raise AllianceKBError(f"--from {self.first} is after --to {self.last}: swap them")
-
-
-def _coverage_end(year: int | None) -> dt.date:
-    return dt.date(year if year is not None else dt.date.today().year, 12, 31)
-
-
 class _Alignments:
     """Shared-ideology and shared-security flags per undirected dyad and year, any source."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, coverage: dict[str, Coverage]) -> None:
         self.by_dyad: dict[tuple[int, int], list[tuple[int, int, bool | None, bool | None]]] = {}
         a, b = aliased(State), aliased(State)
         rows = session.execute(
@@ -71,7 +61,7 @@ class _Alignments:
                 b.ccode,
                 Alignment.start_day,
                 Alignment.end_day,
-                Source.coverage_end,
+                Source.key,
                 Alignment.shared_ideology,
                 Alignment.shared_security,
             )
@@ -79,8 +69,8 @@ class _Alignments:
             .join(b, b.id == Alignment.state_b_id)
             .join(Source, Source.id == Alignment.source_id)
         )
-        for c1, c2, start, end, cov_end, ideology, security in rows:
-            last = (end or _coverage_end(cov_end)).year
+        for c1, c2, start, end, src, ideology, security in rows:
+            last = (end or coverage[src].open_end).year
             key = (min(c1, c2), max(c1, c2))
             self.by_dyad.setdefault(key, []).append((start.year, last, ideology, security))
 
@@ -101,20 +91,22 @@ class _Alignments:
         )
 
 
+_CURSORS = count()
+
+
 def _pairs(session: Session, source: str | None, directed: bool) -> Iterator[tuple[Any, ...]]:
     """Each pair of memberships of one alliance and phase, ordered by source and dyad.
 
     Plain driver tuples, dates as ISO text and obligations as 1/0/None: the export streams
     millions of rows and pays for no per-row conversion it does not need.
     """
-    m1, m2 = aliased(Membership), aliased(Membership)
+    pairs = MembershipPairs()
+    m1, m2 = pairs.mine, pairs.theirs
     s1, s2 = aliased(State), aliased(State)
-    source_id = _source_id(session, source)
+    wanted = source_id(session, source)
     query = (
-        select(
+        pairs.select(
             Source.key,
-            Source.coverage_start,
-            Source.coverage_end,
             s1.ccode,
             s2.ccode,
             s1.stateabb,
@@ -124,27 +116,20 @@ def _pairs(session: Session, source: str | None, directed: bool) -> Iterator[tup
             *(cast(getattr(m1, o), Integer) for o in OBLIGATIONS),
             *(cast(getattr(m2, o), Integer) for o in OBLIGATIONS),
         )
-        .select_from(m1)
-        .join(m2, and_(m2.alliance_id == m1.alliance_id, m2.phase == m1.phase))
         .join(s1, s1.id == m1.state_id)
         .join(s2, s2.id == m2.state_id)
-        .join(Alliance, Alliance.id == m1.alliance_id)
-        .join(Source, Source.id == Alliance.source_id)
-        .where(
-            s1.ccode != s2.ccode if directed else s1.ccode < s2.ccode,
-            or_(m2.end_day.is_(None), m1.start_day <= m2.end_day),
-            or_(m1.end_day.is_(None), m2.start_day <= m1.end_day),
-        )
+        .where(s1.ccode != s2.ccode if directed else s1.ccode < s2.ccode, pairs.meet())
         .order_by(Source.key, s1.ccode, s2.ccode)
     )
-    if source_id is not None:
-        query = query.where(Alliance.source_id == source_id)
+    if wanted is not None:
+        query = query.where(Alliance.source_id == wanted)
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     driver = connection.connection.driver_connection
     assert driver is not None
     if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="alliancekb_pairs")  # server-side: flat memory
+        # Server-side (flat memory), named per call: a universe panel reads several at once.
+        cursor = driver.cursor(name=f"alliancekb_pairs_{next(_CURSORS)}")
     else:
         cursor = driver.cursor()
     try:
@@ -222,7 +207,7 @@ def dyad_year_batches(
     session: Session,
     source: str | None = None,
     directed: bool = False,
-    span: Span = Span(),
+    period: Period = Period.years(),
     *,
     csv_lines: bool = False,
 ) -> Iterator[list[Any]]:
@@ -234,10 +219,12 @@ def dyad_year_batches(
     (unknown, never 0); `alliances` is the keys in force joined by "; ". Memory holds one
     dyad and one batch.
     """
-    alignments = _Alignments(session)
+    coverage = coverages(session)
+    alignments = _Alignments(session, coverage)
     n = len(OBLIGATIONS)
-    lo = span.first if span.first is not None else 0
-    hi = span.last if span.last is not None else 9999
+    lo, hi = period.first_year, period.last_year
+    cov = open_end = None
+    covered = False
     current: tuple[str, int, int] | None = None
     head: tuple[Any, ...] = ()
     spans: list[tuple[int, int, tuple[int | None, ...], str]] = []
@@ -262,7 +249,7 @@ def dyad_year_batches(
             codes, keys = active[0][2], {active[0][3]}
             for _, _, more, key in active[1:]:
                 if more != codes:
-                    codes = tuple(_merge(a, b) for a, b in zip(codes, more, strict=True))
+                    codes = merge_all(codes, more)
                 keys.add(key)
             text = "; ".join(sorted(keys))
             for year in range(start, stop) if flagged else (start,):
@@ -279,7 +266,7 @@ def dyad_year_batches(
         sink.years(head, first, last, run)
 
     for pair in _pairs(session, source, directed):
-        src, cov_start, cov_end, c1, c2, abb1, abb2, key, st1, en1, st2, en2 = pair[:12]
+        src, c1, c2, abb1, abb2, key, st1, en1, st2, en2 = pair[:10]
         dyad = (src, c1, c2)
         if dyad != current:
             if spans:
@@ -288,15 +275,20 @@ def dyad_year_batches(
                     yield sink.batch
                     sink.batch = []
             current, head, spans = dyad, (c1, c2, abb1, abb2), []
-        open_end = f"{cov_end if cov_end is not None else dt.date.today().year}-12-31"
-        first = max(int(max(st1, st2)[:4]), cov_start, lo)
-        last = min(int(min(en1 or open_end, en2 or open_end)[:4]), int(open_end[:4]), hi)
+            if cov is None or cov.source != src:
+                cov = coverage[src]
+                open_end = cov.open_end.isoformat()
+            # Outside the source's coverage in space its silence is unknown: no rows.
+            covered = cov.covers_pair(c1, c2)
+        if not covered:
+            continue
+        assert cov is not None and open_end is not None
+        first = max(int(max(st1, st2)[:4]), cov.first, lo)
+        last = min(int(min(en1 or open_end, en2 or open_end)[:4]), cov.last_year, hi)
         if first > last:
             continue
-        if directed:
-            codes = pair[12 : 12 + n]
-        else:
-            codes = tuple(_merge(pair[12 + i], pair[12 + n + i]) for i in range(n))
+        mine = pair[10 : 10 + n]
+        codes = mine if directed else merge_all(mine, pair[10 + n : 10 + 2 * n])
         spans.append((first, last, codes, key))
     if current is not None and spans:
         flush()
@@ -305,10 +297,13 @@ def dyad_year_batches(
 
 
 def dyad_years(
-    session: Session, source: str | None = None, directed: bool = False, span: Span = Span()
+    session: Session,
+    source: str | None = None,
+    directed: bool = False,
+    period: Period = Period.years(),
 ) -> Iterator[Row]:
     """Dyad-year rows as dicts keyed by DYAD_COLUMNS (see dyad_year_batches)."""
-    for batch in dyad_year_batches(session, source, directed, span):
+    for batch in dyad_year_batches(session, source, directed, period):
         for row in batch:
             yield dict(zip(DYAD_COLUMNS, row, strict=True))
 
@@ -326,7 +321,9 @@ def _system_years(session: Session) -> dict[int, tuple[str, list[tuple[int, int 
     return found
 
 
-def state_years(session: Session, source: str | None = None, span: Span = Span()) -> Iterator[Row]:
+def state_years(
+    session: Session, source: str | None = None, period: Period = Period.years()
+) -> Iterator[Row]:
     """Per state, year and source: number of allies, any alliance, and each obligation.
 
     A source speaks for the states it codes: the rows cover each state that is a member of at
@@ -334,20 +331,23 @@ def state_years(session: Session, source: str | None = None, span: Span = Span()
     coverage (a year with no ally gives zeros: within coverage that is known), plus any year it
     was allied outside the system (a government in exile). One state is held at a time.
     """
-    _source_id(session, source)
-    query = select(Source.key, Source.coverage_start, Source.coverage_end).order_by(Source.key)
-    if source is not None:
-        query = query.where(Source.key == source)
+    source_id(session, source)
     system = _system_years(session)
     zeros = (0,) * len(OBLIGATIONS)
-    for src, cov_start, cov_end in session.execute(query).all():
-        first = max(cov_start, span.first if span.first is not None else cov_start)
-        last = _coverage_end(cov_end).year
-        last = min(last, span.last if span.last is not None else last)
-        batches = dyad_year_batches(session, src, directed=True, span=span)
+    for src, cov in coverages(session).items():
+        if source is not None and src != source:
+            continue
+        first = max(cov.first, period.first_year)
+        last = min(cov.last_year, period.last_year)
+        batches = dyad_year_batches(session, src, directed=True, period=period)
         allied = _allied_years(row for batch in batches for row in batch)
         pending = next(allied, None)
         for ccode in sorted(_allied_ccodes(session, src)):
+            if not cov.covers_state(ccode):
+                # The source speaks for only some of the state's dyads: its count is unknown.
+                while pending is not None and pending[0] == ccode:
+                    pending = next(allied, None)
+                continue
             years: dict[int, tuple[int, tuple[int | None, ...]]] = {}
             abb = system[ccode][0] if ccode in system else ""
             if pending is not None and pending[0] == ccode:
@@ -401,7 +401,7 @@ def _allied_years(
             years[row[4]] = ({row[1]}, codes)
         else:
             entry[0].add(row[1])
-            both = tuple(_merge(a, b) for a, b in zip(entry[1], codes, strict=True))
+            both = merge_all(entry[1], codes)
             years[row[4]] = (entry[0], both)
     if current is not None:
         yield current, abb, {y: (len(a), c) for y, (a, c) in years.items()}

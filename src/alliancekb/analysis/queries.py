@@ -11,15 +11,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from alliancekb import collector
+from alliancekb.analysis.rules import (
+    MembershipPairs,
+    Period,
+    common_period,
+    coverages,
+    merge_all,
+    source_id,
+    sql_covers_year,
+    sql_overlaps,
+)
 from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
@@ -33,102 +42,87 @@ from alliancekb.database.models import (
     Treaty,
     TreatyParty,
 )
-from alliancekb.database.states import StateDirectory, StateInfo, name_day
-from alliancekb.errors import AllianceKBError, NotFound
+from alliancekb.database.states import StateDirectory, StateInfo
+from alliancekb.errors import InvalidInput
 
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Window:
-    """The time a query asks about: a whole year, a single day, or all time."""
+def asked(year: int | None = None, on: dt.date | None = None) -> Period | None:
+    """The time a listing asks about: a whole year, a single day, or (None) all time."""
+    if year is not None and on is not None:
+        raise InvalidInput(f"give a year ({year}) or a day ({on}), not both")
+    if on is not None:
+        return Period.day(on)
+    return Period.year(year) if year is not None else None
 
-    first: dt.date | None = None
-    last: dt.date | None = None
-    year: int | None = None
-    on: dt.date | None = None
 
-    @classmethod
-    def of(cls, year: int | None = None, on: dt.date | None = None) -> Window:
-        if year is not None and on is not None:
-            raise AllianceKBError("give --year or --on, not both")
-        if on is not None:
-            return cls(on, on, on.year, on)
-        if year is not None:
-            return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), year, None)
-        return cls()
+def _year(period: Period | None) -> int | None:
+    """The one year a period lies in (coverage is by year), else None."""
+    if period is None or period.first.year != period.last.year:
+        return None
+    return period.first.year
 
-    @property
-    def name_day(self) -> dt.date | None:
-        return name_day(self.year, self.on)
 
-    def overlaps(self, model: Any) -> Any:
-        """SQL: the record overlaps the window (an open end runs on)."""
-        if self.first is None or self.last is None:
-            return true()
-        return and_(
-            model.start_day <= self.last, or_(model.end_day.is_(None), model.end_day >= self.first)
-        )
-
-    def covered_by(self, source: Any) -> Any:
-        """SQL: the source speaks for the window's year."""
-        if self.year is None:
-            return true()
-        return and_(
-            source.coverage_start <= self.year,
-            or_(source.coverage_end.is_(None), source.coverage_end >= self.year),
-        )
+def _name_day(period: Period | None) -> dt.date | None:
+    return period.first if period is not None else None
 
 
 def _state_columns(directory: StateDirectory, info: StateInfo, day: dt.date | None) -> Row:
     return {"ccode": info.ccode, "stateabb": info.stateabb, "name": directory.name_on(info.id, day)}
 
 
-def _source_id(session: Session, key: str | None) -> int | None:
-    if key is None:
-        return None
-    found = session.scalar(select(Source.id).where(Source.key == key))
-    if found is None:
-        known = ", ".join(session.scalars(select(Source.key).order_by(Source.key)))
-        raise NotFound(f"unknown source '{key}' (known: {known})")
-    return found
-
-
 def coverage_notes(
-    session: Session, window: Window, source: str | None = None, kind: type[Any] = Alliance
+    session: Session,
+    period: Period | None,
+    source: str | None = None,
+    kind: type[Any] = Alliance,
+    state: str | None = None,
 ) -> list[str]:
-    """One line per source of `kind` records that does not speak for the year asked."""
-    if window.year is None:
+    """One line per source of `kind` records that does not speak for the year asked, or (with
+    `state`) for every dyad of the state."""
+    year = _year(period)
+    if year is None and state is None:
         return []
-    query = select(Source).where(Source.id.in_(select(kind.source_id))).order_by(Source.key)
+    keys = list(
+        session.scalars(
+            select(Source.key).where(Source.id.in_(select(kind.source_id))).order_by(Source.key)
+        )
+    )
     if source is not None:
-        query = query.where(Source.key == source)
+        keys = [k for k in keys if k == source]
+    focal = StateDirectory(session, preload=False).resolve(state) if state is not None else None
     notes = []
-    for src in session.scalars(query):
-        end = src.coverage_end
-        if window.year < src.coverage_start or (end is not None and window.year > end):
-            span = f"{src.coverage_start}-{end if end is not None else ''}"
-            notes.append(f"{src.key} covers {span}: its answer for {window.year} is unknown")
+    for cov in coverages(session, keys).values():
+        if year is not None and not cov.covers_year(year):
+            notes.append(
+                f"{cov.source} covers {cov.years_text()}: its answer for {year} is unknown"
+            )
+        elif focal is not None and not cov.covers_state(focal.ccode):
+            notes.append(
+                f"{cov.source} codes only the dyads of {cov.states_text()}: its answer for "
+                f"the other dyads of {focal.ccode} {focal.stateabb} is unknown"
+            )
     return notes
 
 
 # --- states ----------------------------------------------------------------------------------
 
 
-def states(session: Session, window: Window, state: str | None = None) -> Iterator[Row]:
-    """States, named as of the window; with a window, those in the state system then."""
+def states(session: Session, period: Period | None, state: str | None = None) -> Iterator[Row]:
+    """States, named as of the period's first day; with a period, those in the state system then."""
     directory = StateDirectory(session, preload=False)
     query = select(State).options(selectinload(State.spells)).order_by(State.ccode)
     if state is not None:
         query = query.where(State.id == directory.resolve(state).id)
-    if window.first is not None:
+    if period is not None:
         query = query.where(
-            State.id.in_(select(SystemSpell.state_id).where(window.overlaps(SystemSpell)))
+            State.id.in_(select(SystemSpell.state_id).where(period.sql_overlaps(SystemSpell)))
         )
     for row in session.scalars(query):
         info = directory.by_id[row.id]
         yield {
-            **_state_columns(directory, info, window.name_day),
+            **_state_columns(directory, info, _name_day(period)),
             "iso3": row.iso3,
             "gwcode": row.gwcode,
             "system": "; ".join(f"{s.start}/{s.end or ''}" for s in row.spells),
@@ -140,27 +134,31 @@ def states(session: Session, window: Window, state: str | None = None) -> Iterat
 
 
 def alliances(
-    session: Session, window: Window, state: str | None = None, source: str | None = None
+    session: Session, period: Period | None, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
-    """Alliances in force in the window (each source's coding), optionally of one state, with
-    the members they had in the window.
+    """Alliances in force in the period (each source's coding), optionally of one state, with
+    the members they had in the period.
 
     One Core query (alliance columns with each member and its state, an alliance's members
     together), then the members' names over time, a few hundred states per query. ORM objects
     would cost more than the answer at world scale.
     """
     directory = StateDirectory(session, preload=False)
-    source_id = _source_id(session, source)
+    wanted = source_id(session, source)
     treaty = aliased(Treaty)
-    in_force = [window.overlaps(Alliance), window.overlaps(Membership), window.covered_by(Source)]
-    if source_id is not None:
-        in_force.append(Alliance.source_id == source_id)
+    in_force = [
+        sql_overlaps(period, Alliance),
+        sql_overlaps(period, Membership),
+        sql_covers_year(_year(period)),
+    ]
+    if wanted is not None:
+        in_force.append(Alliance.source_id == wanted)
     if state is not None:
         member = directory.resolve(state)
         in_force.append(
             Alliance.id.in_(
                 select(Membership.alliance_id).where(
-                    Membership.state_id == member.id, window.overlaps(Membership)
+                    Membership.state_id == member.id, sql_overlaps(period, Membership)
                 )
             )
         )
@@ -200,7 +198,7 @@ def alliances(
         for row in more:
             if row[10] != ids[-1]:  # a member of two phases is listed once
                 ids.append(row[10])
-        day = window.name_day or start_day
+        day = _name_day(period) or start_day
         yield {
             "key": key,
             "source": src,
@@ -215,46 +213,26 @@ def alliances(
         }
 
 
-Flag = TypeVar("Flag", bool, int)
-
-
-def _merge(a: Flag | None, b: Flag | None) -> Flag | None:
-    """Either says yes: yes; both say no: no; else unknown. For booleans or 1/0 alike."""
-    if a == 1:
-        return a
-    if b == 1:
-        return b
-    if a == 0 and b == 0:
-        return a
-    return None
-
-
-def describe_obligations(values: dict[str, bool | None]) -> str:
-    if all(v is None for v in values.values()):
-        return "unknown"
-    held = [name for name, v in values.items() if v]
-    unknown = [name for name, v in values.items() if v is None]
-    text = ", ".join(held) if held else "none"
-    return text + (f" ({', '.join(unknown)} unknown)" if unknown else "")
-
-
 def allies(
-    session: Session, state: str, window: Window, source: str | None = None
+    session: Session, state: str, period: Period | None, source: str | None = None
 ) -> Iterator[Row]:
-    """Each ally of a state in the window once, with every source that codes the pair allied.
+    """Each ally of a state in the period once, with every source that codes the pair allied.
 
     Two states are allied when both belong to the same alliance, in the same phase, on at
-    least one common day of the window.
+    least one common day of the period, inside the source's coverage in time and space.
+    `obligations` holds one object per source: the five obligations merged over its alliances.
     """
     directory = StateDirectory(session, preload=False)
     focal = directory.resolve(state)
-    source_id = _source_id(session, source)
-    mine, theirs = aliased(Membership), aliased(Membership)
+    wanted = source_id(session, source)
+    pairs = MembershipPairs()
+    mine, theirs = pairs.mine, pairs.theirs
+    ally = aliased(State)
     query: Select[Any] = (
-        select(
+        pairs.select(
             theirs.state_id,
+            ally.ccode,
             Source.key,
-            Source.coverage_end,
             Alliance.key,
             mine.start_day,
             mine.end_day,
@@ -263,37 +241,35 @@ def allies(
             *(getattr(mine, o) for o in OBLIGATIONS),
             *(getattr(theirs, o) for o in OBLIGATIONS),
         )
-        .join(theirs, and_(theirs.alliance_id == mine.alliance_id, theirs.phase == mine.phase))
-        .join(Alliance, Alliance.id == mine.alliance_id)
-        .join(Source, Source.id == Alliance.source_id)
+        .join(ally, ally.id == theirs.state_id)
         .where(
             mine.state_id == focal.id,
             theirs.state_id != focal.id,
-            window.overlaps(mine),
-            window.overlaps(theirs),
-            window.covered_by(Source),
+            sql_overlaps(period, mine),
+            sql_overlaps(period, theirs),
+            sql_covers_year(_year(period)),
         )
     )
-    if source_id is not None:
-        query = query.where(Alliance.source_id == source_id)
+    if wanted is not None:
+        query = query.where(Alliance.source_id == wanted)
+    coverage = coverages(session)
     found: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     n = len(OBLIGATIONS)
     for row in session.execute(query):
-        ally_id, src, cov_end, key, s1, e1, s2, e2 = row[:8]
-        open_end = dt.date(cov_end, 12, 31) if cov_end else dt.date.max
-        first = max(s1, s2, window.first or dt.date.min)
-        last = min(e1 or open_end, e2 or open_end, window.last or dt.date.max)
-        if first > last:
+        ally_id, ally_ccode, src, key, s1, e1, s2, e2 = row[:8]
+        cov = coverage[src]
+        if not cov.covers_pair(focal.ccode, ally_ccode):
             continue
-        codes = {name: _merge(row[8 + i], row[8 + n + i]) for i, name in enumerate(OBLIGATIONS)}
+        if common_period(s1, e1, s2, e2, cov.open_end, period) is None:
+            continue
+        codes = merge_all(row[8 : 8 + n], row[8 + n : 8 + 2 * n])
         entry = found[ally_id].get(src)
         if entry is None:
             found[ally_id][src] = {"alliances": {key}, "obligations": codes}
             continue
         entry["alliances"].add(key)
-        for name, value in codes.items():
-            entry["obligations"][name] = _merge(entry["obligations"][name], value)
-    day = window.name_day
+        entry["obligations"] = merge_all(entry["obligations"], codes)
+    day = _name_day(period)
     directory.preload(found)
     for ally_id in sorted(found, key=lambda i: directory.by_id[i].ccode):
         by_source = found[ally_id]
@@ -302,7 +278,10 @@ def allies(
             "sources": sorted(by_source),
             "alliances": sorted(k for v in by_source.values() for k in v["alliances"]),
             "obligations": [
-                f"{src}: {describe_obligations(by_source[src]['obligations'])}"
+                {
+                    "source": src,
+                    **dict(zip(OBLIGATIONS, by_source[src]["obligations"], strict=True)),
+                }
                 for src in sorted(by_source)
             ],
         }
@@ -312,25 +291,25 @@ def allies(
 
 
 def treaties(
-    session: Session, window: Window, state: str | None = None, source: str | None = None
+    session: Session, period: Period | None, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
-    """Treaties (signed to ended) in the window, optionally with a state among the parties."""
+    """Treaties (signed to ended) in the period, optionally with a state among the parties."""
     directory = StateDirectory(session, preload=False)
-    source_id = _source_id(session, source)
+    wanted = source_id(session, source)
     query: Select[Any] = (
         select(Treaty)
         .join(Treaty.source)
         .options(selectinload(Treaty.parties), selectinload(Treaty.supersedes))
         .order_by(Treaty.signed_day, Treaty.key)
     )
-    if window.first is not None:
+    if period is not None:
         query = query.where(
-            Treaty.signed_day <= window.last,
-            or_(Treaty.ended_day.is_(None), Treaty.ended_day >= window.first),
-            window.covered_by(Source),
+            Treaty.signed_day <= period.last,
+            or_(Treaty.ended_day.is_(None), Treaty.ended_day >= period.first),
+            sql_covers_year(_year(period)),
         )
-    if source_id is not None:
-        query = query.where(Treaty.source_id == source_id)
+    if wanted is not None:
+        query = query.where(Treaty.source_id == wanted)
     if state is not None:
         party = directory.resolve(state)
         query = query.where(
@@ -362,24 +341,24 @@ def treaties(
 
 
 def alignments(
-    session: Session, window: Window, state: str | None = None, source: str | None = None
+    session: Session, period: Period | None, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
     """Shared-ideology and shared-security flags per dyad and period (None = unknown)."""
     directory = StateDirectory(session, preload=False)
-    source_id = _source_id(session, source)
+    wanted = source_id(session, source)
     query: Select[Any] = (
         select(Alignment)
         .join(Alignment.source)
-        .where(window.overlaps(Alignment), window.covered_by(Source))
+        .where(sql_overlaps(period, Alignment), sql_covers_year(_year(period)))
         .order_by(Alignment.start_day, Alignment.key)
     )
-    if source_id is not None:
-        query = query.where(Alignment.source_id == source_id)
+    if wanted is not None:
+        query = query.where(Alignment.source_id == wanted)
     if state is not None:
         sid = directory.resolve(state).id
         query = query.where(or_(Alignment.state_a_id == sid, Alignment.state_b_id == sid))
     for row in session.scalars(query):
-        day = window.name_day or row.start_day
+        day = _name_day(period) or row.start_day
         a, b = directory.by_id[row.state_a_id], directory.by_id[row.state_b_id]
         yield {
             "key": row.key,
@@ -399,19 +378,19 @@ def alignments(
 
 
 def events(
-    session: Session, window: Window, state: str | None = None, source: str | None = None
+    session: Session, period: Period | None, state: str | None = None, source: str | None = None
 ) -> Iterator[Row]:
-    """Events (wars, summits, dissolutions) in the window, optionally with a participant."""
+    """Events (wars, summits, dissolutions) in the period, optionally with a participant."""
     directory = StateDirectory(session, preload=False)
-    source_id = _source_id(session, source)
+    wanted = source_id(session, source)
     query: Select[Any] = (
         select(Event)
         .options(selectinload(Event.participants), selectinload(Event.source))
-        .where(window.overlaps(Event))
+        .where(sql_overlaps(period, Event))
         .order_by(Event.start_day, Event.key)
     )
-    if source_id is not None:
-        query = query.where(Event.source_id == source_id)
+    if wanted is not None:
+        query = query.where(Event.source_id == wanted)
     if state is not None:
         sid = directory.resolve(state).id
         query = query.where(

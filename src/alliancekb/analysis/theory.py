@@ -4,10 +4,11 @@ Khang Vu (2020): shared security interests are necessary for an alliance, shared
 values sufficient; read as a rule, allied(A, B, Y) <=> shared_security AND shared_ideology.
 For every alignment period (a dyad with its two flags) the rule's prediction is compared with
 the alliances one source codes for the dyad (by default the alignment's own source), under the
-dyad rule of `analysis.panels`: both states in the same alliance and phase on a common day of the year,
-an ongoing record in force to the end of its source's coverage. Outside the observed source's
-coverage there is no observation; where the flags cannot decide the rule there is no
-prediction; either way the row has no verdict (`consistent` None), never a pass.
+dyad rule of `analysis.rules`: both states in the same alliance and phase on a common day of
+the year, an ongoing record in force to the end of its source's coverage. Outside the observed
+source's coverage (in years, or a dyad it does not speak for) there is no observation; where
+the flags cannot decide the rule there is no prediction; either way the row has no verdict
+(`consistent` None), never a pass.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import Span, _coverage_end
-from alliancekb.analysis.queries import _source_id
-from alliancekb.database.models import Alignment, Alliance, Membership, Source
+from alliancekb.analysis.rules import (
+    Coverage,
+    MembershipPairs,
+    Period,
+    common_period,
+    coverages,
+    source_id,
+)
+from alliancekb.database.models import Alignment, Alliance, Source
 from alliancekb.database.states import StateDirectory
 
 Row = dict[str, Any]
@@ -124,7 +131,9 @@ def _reason(security: bool | None, ideology: bool | None, observed: bool) -> str
 
 
 @dataclass(frozen=True)
-class _Period:
+class _Alignment:
+    """An alignment's years (clipped to the years asked) and its two flags."""
+
     key: str
     a: int
     b: int
@@ -138,40 +147,34 @@ class _Period:
 class _Observed:
     """The years each dyad is allied, per source, with the alliances that make it so."""
 
-    def __init__(self, session: Session, state_ids: set[int]) -> None:
+    def __init__(
+        self, session: Session, state_ids: set[int], coverage: dict[str, Coverage]
+    ) -> None:
         self.years: dict[tuple[str, int, int], dict[int, set[str]]] = {}
-        m1, m2 = aliased(Membership), aliased(Membership)
-        query = (
-            select(
-                Source.key,
-                Source.coverage_start,
-                Source.coverage_end,
-                m1.state_id,
-                m2.state_id,
-                Alliance.key,
-                m1.start_day,
-                m1.end_day,
-                m2.start_day,
-                m2.end_day,
-            )
-            .select_from(m1)
-            .join(m2, and_(m2.alliance_id == m1.alliance_id, m2.phase == m1.phase))
-            .join(Alliance, Alliance.id == m1.alliance_id)
-            .join(Source, Source.id == Alliance.source_id)
-            .where(
-                m1.state_id.in_(state_ids),
-                m2.state_id.in_(state_ids),
-                m1.state_id < m2.state_id,
-                or_(m2.end_day.is_(None), m1.start_day <= m2.end_day),
-                or_(m1.end_day.is_(None), m2.start_day <= m1.end_day),
-            )
+        pairs = MembershipPairs()
+        m1, m2 = pairs.mine, pairs.theirs
+        query = pairs.select(
+            Source.key,
+            m1.state_id,
+            m2.state_id,
+            Alliance.key,
+            m1.start_day,
+            m1.end_day,
+            m2.start_day,
+            m2.end_day,
+        ).where(
+            m1.state_id.in_(state_ids),
+            m2.state_id.in_(state_ids),
+            m1.state_id < m2.state_id,
+            pairs.meet(),
         )
-        for src, cov_start, cov_end, s1, s2, key, st1, en1, st2, en2 in session.execute(query):
-            open_end = _coverage_end(cov_end)
-            first = max(st1, st2).year
-            last = min(en1 or open_end, en2 or open_end).year
+        for src, s1, s2, key, st1, en1, st2, en2 in session.execute(query):
+            cov = coverage[src]
+            common = common_period(st1, en1, st2, en2, cov.open_end, cov.period)
+            if common is None:
+                continue
             years = self.years.setdefault((src, s1, s2), {})
-            for year in range(max(first, cov_start), min(last, open_end.year) + 1):
+            for year in range(common.first_year, common.last_year + 1):
                 years.setdefault(year, set()).add(key)
 
     def alliances(self, source: str, a: int, b: int, year: int) -> set[str]:
@@ -179,10 +182,14 @@ class _Observed:
 
 
 def _periods(
-    session: Session, directory: StateDirectory, state: str | None, span: Span
-) -> list[_Period]:
+    session: Session,
+    directory: StateDirectory,
+    state: str | None,
+    period: Period,
+    coverage: dict[str, Coverage],
+) -> list[_Alignment]:
     query = (
-        select(Alignment, Source.key, Source.coverage_end)
+        select(Alignment, Source.key)
         .join(Source, Source.id == Alignment.source_id)
         .order_by(Alignment.start_day, Alignment.key)
     )
@@ -190,14 +197,12 @@ def _periods(
         sid = directory.resolve(state).id
         query = query.where(or_(Alignment.state_a_id == sid, Alignment.state_b_id == sid))
     periods = []
-    for row, src, cov_end in session.execute(query):
-        first = row.start_day.year
-        last = (row.end_day or _coverage_end(cov_end)).year
-        first = max(first, span.first) if span.first is not None else first
-        last = min(last, span.last) if span.last is not None else last
+    for row, src in session.execute(query):
+        first = max(row.start_day.year, period.first_year)
+        last = min((row.end_day or coverage[src].open_end).year, period.last_year)
         if first <= last:
             periods.append(
-                _Period(
+                _Alignment(
                     row.key,
                     row.state_a_id,
                     row.state_b_id,
@@ -211,7 +216,7 @@ def _periods(
 
     # Dyads in the order they enter the record (the article's order), each dyad's periods
     # together.
-    def dyad(p: _Period) -> tuple[int, int]:
+    def dyad(p: _Alignment) -> tuple[int, int]:
         c1, c2 = directory.by_id[p.a].ccode, directory.by_id[p.b].ccode
         return min(c1, c2), max(c1, c2)
 
@@ -221,21 +226,12 @@ def _periods(
     return sorted(periods, key=lambda p: (begins[dyad(p)], dyad(p), p.first, p.key))
 
 
-def _coverage(session: Session) -> dict[str, tuple[int, int]]:
-    return {
-        key: (start, _coverage_end(end).year)
-        for key, start, end in session.execute(
-            select(Source.key, Source.coverage_start, Source.coverage_end)
-        )
-    }
-
-
 def theory_rows(
     session: Session,
     summary: Summary,
     state: str | None = None,
     source: str | None = None,
-    span: Span = Span(),
+    period: Period = Period.years(),
 ) -> Iterator[Row]:
     """One row per alignment period and maximal run of years with the same outcome.
 
@@ -243,27 +239,28 @@ def theory_rows(
     default each alignment is tested against its own source's alliances.
     """
     directory = StateDirectory(session)
-    _source_id(session, source)
-    periods = _periods(session, directory, state, span)
-    coverage = _coverage(session)
-    observed = _Observed(session, {i for p in periods for i in (p.a, p.b)})
-    for period in periods:
-        src = source or period.source
-        cov_first, cov_last = coverage[src]
-        predicted = predict(period.security, period.ideology)
+    source_id(session, source)
+    coverage = coverages(session)
+    alignments = _periods(session, directory, state, period, coverage)
+    observed = _Observed(session, {i for p in alignments for i in (p.a, p.b)}, coverage)
+    for aligned in alignments:
+        src = source or aligned.source
+        cov = coverage[src]
+        spoken = cov.covers_pair(directory.by_id[aligned.a].ccode, directory.by_id[aligned.b].ccode)
+        predicted = predict(aligned.security, aligned.ideology)
         run: Row | None = None
-        for year in range(period.first, period.last + 1):
+        for year in range(aligned.first, aligned.last + 1):
             keys: set[str] = set()
-            if not cov_first <= year <= cov_last:
+            if not (spoken and cov.covers_year(year)):
                 seen, verdict, reason = None, None, f"outside {src}'s coverage"
             else:
-                keys = observed.alliances(src, period.a, period.b, year)
+                keys = observed.alliances(src, aligned.a, aligned.b, year)
                 seen = bool(keys)
                 if predicted is None:
                     verdict, reason = None, FLAGS_UNKNOWN
                 else:
                     verdict = predicted == seen
-                    reason = _reason(period.security, period.ideology, seen)
+                    reason = _reason(aligned.security, aligned.ideology, seen)
             summary.dyad_years += 1
             if verdict is None:
                 summary.untested[reason] += 1
@@ -277,14 +274,14 @@ def theory_rows(
                 continue
             if run is not None:
                 yield _finish(run)
-            run = _start(directory, period, year, src, predicted, seen, verdict, reason, keys)
+            run = _start(directory, aligned, year, src, predicted, seen, verdict, reason, keys)
         if run is not None:
             yield _finish(run)
 
 
 def _start(
     directory: StateDirectory,
-    period: _Period,
+    aligned: _Alignment,
     year: int,
     source: str,
     predicted: bool | None,
@@ -294,7 +291,7 @@ def _start(
     keys: set[str],
 ) -> Row:
     day = dt.date(year, 1, 1)
-    a, b = directory.by_id[period.a], directory.by_id[period.b]
+    a, b = directory.by_id[aligned.a], directory.by_id[aligned.b]
     return {
         "ccode1": a.ccode,
         "ccode2": b.ccode,
@@ -304,14 +301,14 @@ def _start(
         "name2": directory.name_on(b.id, day),
         "from": year,
         "to": year,
-        "shared_security": period.security,
-        "shared_ideology": period.ideology,
+        "shared_security": aligned.security,
+        "shared_ideology": aligned.ideology,
         "predicted": predicted,
         "observed": observed,
         "consistent": consistent,
         "reason": reason,
         "source": source,
-        "alignment": period.key,
+        "alignment": aligned.key,
         "alliances": set(keys),
     }
 

@@ -17,14 +17,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from alliancekb.analysis.panels import Span, _coverage_end
-from alliancekb.analysis.queries import _source_id
+from alliancekb.analysis.rules import Coverage, MembershipPairs, Period, coverages, source_id
 from alliancekb.database.models import (
     Alignment,
     Alliance,
     Event,
     EventParticipant,
-    Membership,
     Source,
     Treaty,
     TreatyParty,
@@ -105,7 +103,7 @@ def _clip(start: dt.date, end: dt.date, first: dt.date, last: dt.date) -> tuple[
 
 
 def _names(directory: StateDirectory, state_id: int, first: dt.date, last: dt.date) -> list[str]:
-    """The state's names in force over the span, in order, without repeats."""
+    """The state's names in force over the period, in order, without repeats."""
     names: list[str] = []
     for year in range(first.year, last.year + 1):
         name = directory.name_on(state_id, max(first, dt.date(year, 1, 1)))
@@ -114,17 +112,18 @@ def _names(directory: StateDirectory, state_id: int, first: dt.date, last: dt.da
     return names
 
 
-def gather(session: Session, state: str, span: Span, sources: Iterable[str] = ()) -> Timeline:
-    """Everything the timeline of STATE shows, clipped to the span (default: its records)."""
+def gather(session: Session, state: str, period: Period, sources: Iterable[str] = ()) -> Timeline:
+    """Everything the timeline of STATE shows, clipped to the period (default: its records)."""
     directory = StateDirectory(session)
     focal = directory.resolve(state)
-    source_ids = [_source_id(session, key) for key in sources]
-    mine, theirs = aliased(Membership), aliased(Membership)
+    source_ids = [source_id(session, key) for key in sources]
+    coverage = coverages(session)
+    pairs_of = MembershipPairs()
+    mine, theirs = pairs_of.mine, pairs_of.theirs
     query = (
-        select(
+        pairs_of.select(
             theirs.state_id,
             Source.key,
-            Source.coverage_end,
             Alliance.id,
             Alliance.key,
             Alliance.title,
@@ -134,22 +133,24 @@ def gather(session: Session, state: str, span: Span, sources: Iterable[str] = ()
             theirs.start_day,
             theirs.end_day,
         )
-        .join(theirs, and_(theirs.alliance_id == mine.alliance_id, theirs.phase == mine.phase))
-        .join(Alliance, Alliance.id == mine.alliance_id)
-        .join(Source, Source.id == Alliance.source_id)
         .where(mine.state_id == focal.id, theirs.state_id != focal.id)
         .order_by(Alliance.key)
     )
     if source_ids:
         query = query.where(Alliance.source_id.in_(source_ids))
-    pairs = session.execute(query).all()
+    # A pair outside a source's coverage in space is unknown there: no bar.
+    pairs = [
+        row
+        for row in session.execute(query)
+        if coverage[row[1]].covers_pair(focal.ccode, directory.by_id[row[0]].ccode)
+    ]
     partners: dict[int, set[int]] = {}
     for row in pairs:
-        partners.setdefault(row[3], set()).add(row[0])
+        partners.setdefault(row[2], set()).add(row[0])
     lanes: dict[Any, Lane] = {}
     treaty_lanes: dict[int, list[Any]] = {}
-    for partner, src, cov_end, aid, key, title, treaty_id, s1, e1, s2, e2 in pairs:
-        open_end = _coverage_end(cov_end)
+    for partner, src, aid, key, title, treaty_id, s1, e1, s2, e2 in pairs:
+        open_end = coverage[src].open_end
         start, end = max(s1, s2), min(e1 or open_end, e2 or open_end)
         if start > end:
             continue
@@ -165,23 +166,27 @@ def gather(session: Session, state: str, span: Span, sources: Iterable[str] = ()
             lanes[lane_key].bars.append(bar)
         if treaty_id is not None:
             treaty_lanes.setdefault(treaty_id, []).append(lane_key)
-    _add_shades(session, focal.id, lanes, directory)
+    _add_shades(session, focal.id, lanes, directory, coverage)
     _add_treaties(session, focal.id, lanes, treaty_lanes)
-    return _finish(session, directory, focal.id, span, lanes, sources)
+    return _finish(session, directory, focal.id, period, lanes, sources)
 
 
 def _add_shades(
-    session: Session, focal: int, lanes: dict[Any, Lane], directory: StateDirectory
+    session: Session,
+    focal: int,
+    lanes: dict[Any, Lane],
+    directory: StateDirectory,
+    coverage: dict[str, Coverage],
 ) -> None:
     rows = session.execute(
-        select(Alignment, Source.coverage_end)
+        select(Alignment, Source.key)
         .join(Source, Source.id == Alignment.source_id)
         .where(or_(Alignment.state_a_id == focal, Alignment.state_b_id == focal))
         .order_by(Alignment.start_day)
     )
-    for alignment, cov_end in rows:
+    for alignment, src in rows:
         partner = alignment.state_b_id if alignment.state_a_id == focal else alignment.state_a_id
-        end = alignment.end_day or _coverage_end(cov_end)
+        end = alignment.end_day or coverage[src].open_end
         lane = lanes.setdefault(partner, Lane("", directory.by_id[partner].ccode))
         for kind, flag in (
             ("shared ideology", alignment.shared_ideology),
@@ -225,7 +230,7 @@ def _finish(
     session: Session,
     directory: StateDirectory,
     focal: int,
-    span: Span,
+    period: Period,
     lanes: dict[Any, Lane],
     sources: Iterable[str],
 ) -> Timeline:
@@ -242,9 +247,9 @@ def _finish(
     own = _own_events(session, focal)
     ends += [e.end for e in events if e.key in own]
     begins = min(ln.begins for ln in lanes.values()).year
-    first = span.first if span.first is not None else begins - begins % 5
-    last = span.last if span.last is not None else max(ends).year
-    asked = f"{span.first or ''}-{span.last or ''}"
+    first = period.asked_first if period.asked_first is not None else begins - begins % 5
+    last = period.asked_last if period.asked_last is not None else max(ends).year
+    asked = f"{period.asked_first or ''}-{period.asked_last or ''}"
     nothing = (
         f"{info.name} has nothing to draw in {asked}: its records run "
         f"{begins}-{max(ends).year}; widen --from/--to"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
-from alliancekb.database.engine import is_sqlite
-from alliancekb.errors import DatabaseUnavailable, SchemaOutOfDate
+from alliancekb.database.engine import is_sqlite, missing_database, sqlite_path
+from alliancekb.errors import DatabaseUnavailable, InvalidInput, SchemaOutOfDate
 from alliancekb.resources import bundled
 
 
@@ -23,7 +24,9 @@ def migrations_dir() -> Path:
 def alembic_config(connection: Connection | None = None) -> Any:
     from alembic.config import Config
 
-    cfg = Config()
+    # Config's default stdout is the sys.stdout of the moment alembic.config was imported,
+    # which may since have been closed (a test runner's capture): pass today's.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
         cfg.attributes["connection"] = connection
@@ -48,19 +51,40 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The database's schema revision (None: no alliancekb schema)."""
+    """The database's schema revision (None: no alliancekb schema, or no SQLite file yet)."""
+    path = sqlite_path(engine.url)
+    if path is not None and not path.exists():
+        return None
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot open the database: {exc.orig}") from None
+        # libpq adds a hint on a second line ("Is the server running...?"): one line is promised.
+        reason = " ".join(str(exc.orig).split())
+        raise DatabaseUnavailable(
+            f"cannot open the database {engine.url.render_as_string()}: {reason}"
+        ) from None
+
+
+def known_revisions() -> str:
+    """'base, 0001, 0002, 0003 (head)': what `db upgrade` and `db downgrade` accept."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    names = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    return ", ".join(["base", *names[:-1], f"{names[-1]} (head)"])
 
 
 def _run(engine: Engine, action: str, revision: str) -> None:
     from alembic import command
+    from alembic.util import CommandError
 
+    path = sqlite_path(engine.url)
+    if action == "upgrade" and path is not None and not path.exists():
+        _known(revision)  # a mistyped revision leaves no empty file behind
+        path.touch()  # SQLite takes an empty file for an empty database
     with engine.connect() as conn:
         raw = conn.connection.driver_connection if is_sqlite(engine) else None
         if raw is not None:
@@ -68,7 +92,10 @@ def _run(engine: Engine, action: str, revision: str) -> None:
             # transaction (the pragma is a no-op inside one), and are checked once at the end.
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
-            getattr(command, action)(alembic_config(conn), revision)
+            try:
+                getattr(command, action)(alembic_config(conn), revision)
+            except CommandError as exc:
+                raise revision_error(action, revision, exc) from None
             conn.commit()
             if raw is not None:
                 broken = raw.execute("PRAGMA foreign_key_check").fetchall()
@@ -80,6 +107,29 @@ def _run(engine: Engine, action: str, revision: str) -> None:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _known(revision: str) -> None:
+    """Refuse a revision no migration has, before anything is touched (relative ones pass)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if revision[:1] in "+-" or "@" in revision:
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revisions(revision)
+    except CommandError as exc:
+        raise revision_error("upgrade", revision, exc) from None
+
+
+def revision_error(action: str, revision: str, exc: Exception) -> InvalidInput:
+    if "Can't locate revision" in str(exc):
+        return InvalidInput(
+            f"there is no schema revision '{revision}': the revisions are {known_revisions()}"
+        )
+    return InvalidInput(
+        f"cannot {action} to revision '{revision}': {exc}; the revisions are {known_revisions()}"
+    )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -100,6 +150,9 @@ def check_models(engine: Engine) -> None:
 
 def ensure_current(engine: Engine) -> None:
     """Refuse to work on a database whose schema is not at head, naming the fix."""
+    path = sqlite_path(engine.url)
+    if path is not None and not path.exists():
+        raise missing_database(engine.url)
     current = current_revision(engine)
     head = head_revision()
     if current == head:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -40,7 +41,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Period:
+class DatedColumns:
     """Columns of a dated record; the CHECK keeps the end on or after the start."""
 
     start: Mapped[str] = mapped_column(String(10))
@@ -76,6 +77,27 @@ class Source(Base):
     coverage_end: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
 
+    scope: Mapped[list[SourceState]] = relationship(
+        cascade="all, delete-orphan", order_by="SourceState.ccode", lazy="selectin"
+    )
+    coverage_states: AssociationProxy[list[int]] = association_proxy(
+        "scope", "ccode", creator=lambda ccode: SourceState(ccode=ccode)
+    )
+    """The COW codes of the states whose dyads the source codes; empty: the whole system."""
+
+
+class SourceState(Base):
+    """A state whose dyads a source speaks for (vu2020: Vietnam's). A source without any speaks
+    for the whole state system. Held as a COW code, not a state row: a seed names its sources
+    before its states."""
+
+    __tablename__ = "source_states"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    ccode: Mapped[int] = mapped_column(Integer, primary_key=True)
+
 
 class State(Base):
     __tablename__ = "states"
@@ -97,7 +119,7 @@ class State(Base):
     )
 
 
-class StateName(Period, Base):
+class StateName(DatedColumns, Base):
     """A state's name over a period (Soviet Union 1922-1991, then Russian Federation)."""
 
     __tablename__ = "state_names"
@@ -112,7 +134,7 @@ class StateName(Period, Base):
     state: Mapped[State] = relationship(back_populates="names")
 
 
-class SystemSpell(Period, Base):
+class SystemSpell(DatedColumns, Base):
     """A spell of membership in the state system (COW), with its source."""
 
     __tablename__ = "system_spells"
@@ -179,7 +201,7 @@ class TreatyParty(Base):
     state: Mapped[State] = relationship()
 
 
-class Alliance(Period, Base):
+class Alliance(DatedColumns, Base):
     """One source's coding of an alliance; it may rest on a treaty or on none."""
 
     __tablename__ = "alliances"
@@ -212,7 +234,7 @@ class Alliance(Period, Base):
     )
 
 
-class Membership(Period, Base):
+class Membership(DatedColumns, Base):
     """A state's membership of an alliance in one phase, with its own obligations."""
 
     __tablename__ = "memberships"
@@ -242,7 +264,7 @@ class Membership(Period, Base):
     state: Mapped[State] = relationship()
 
 
-class Alignment(Period, Base):
+class Alignment(DatedColumns, Base):
     """A dyad's shared ideology and shared security over a period (None = unknown)."""
 
     __tablename__ = "alignments"
@@ -273,7 +295,7 @@ class Alignment(Period, Base):
     source: Mapped[Source] = relationship()
 
 
-class Event(Period, Base):
+class Event(DatedColumns, Base):
     __tablename__ = "events"
 
     @declared_attr.directive

@@ -32,6 +32,7 @@ def source_record(row: Source) -> Row:
         "licence": row.licence,
         "coverage_start": row.coverage_start,
         "coverage_end": row.coverage_end,
+        "coverage_states": sorted(row.coverage_states) or None,
         "notes": row.notes,
     }
 

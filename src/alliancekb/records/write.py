@@ -21,61 +21,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alliancekb.database.engine import write_session
-from alliancekb.database.models import Alignment, Alliance, Change, Event, Source, State, Treaty
+from alliancekb.database.models import Change
 from alliancekb.errors import InvalidInput
-from alliancekb.records.canonical import (
-    alignment_record,
-    alliance_record,
-    event_record,
-    source_record,
-    state_record,
-    treaty_record,
-)
 from alliancekb.records.checks import check_external_id
 from alliancekb.records.files import load_document
+from alliancekb.records.kinds import KINDS, Kind
 from alliancekb.records.writer import Entry, WriteContext, Writer
-from alliancekb.schemas import (
-    AlignmentIn,
-    AllianceIn,
-    EventIn,
-    Record,
-    SourceIn,
-    StateIn,
-    TreatyIn,
-    error_lines,
-)
+from alliancekb.schemas import AllianceIn, Record, error_lines
 
 Row = dict[str, Any]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record: its schema, table, natural key and canonical record."""
-
-    name: str
-    section: str
-    schema: type[Record]
-    model: Any
-    key_field: str
-    record: Callable[[Any], Row]
-
-    @property
-    def article(self) -> str:
-        return "an" if self.name[0] in "aeiou" else "a"
-
-
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind("source", "sources", SourceIn, Source, "key", source_record),
-        Kind("state", "states", StateIn, State, "ccode", state_record),
-        Kind("treaty", "treaties", TreatyIn, Treaty, "key", treaty_record),
-        Kind("alliance", "alliances", AllianceIn, Alliance, "key", alliance_record),
-        Kind("alignment", "alignments", AlignmentIn, Alignment, "key", alignment_record),
-        Kind("event", "events", EventIn, Event, "key", event_record),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -130,7 +85,7 @@ def _validate(path: Path, kind: Kind, items: list[Row], single: bool) -> list[Re
         adapter: TypeAdapter[list[Record]] = TypeAdapter(list[kind.schema])  # type: ignore[name-defined]
         return adapter.validate_python(items)
     except ValidationError as exc:
-        raise InvalidInput("\n".join(error_lines(exc, f"{path}: "))) from None
+        raise InvalidInput.of(error_lines(exc, f"{path}: ")) from None
 
 
 def key_of(record: Record, kind: Kind) -> str:
@@ -215,6 +170,13 @@ def _duplicate(kind: Kind, key: str) -> InvalidInput:
     )
 
 
+def _check_natural_keys(writer: Writer, record: Record) -> None:
+    """An alliance's external id, named before the database refuses (alignments' dyads are
+    checked by the Writer, for seed too)."""
+    if isinstance(record, AllianceIn):
+        check_external_id(writer.session, record)
+
+
 def write_records(
     engine: Engine,
     kind_name: str,
@@ -249,8 +211,7 @@ def write_records(
                 numbered = dependency_order(numbered, lambda pair: pair[1])
             for index, record in numbered:
                 try:
-                    if isinstance(record, AllianceIn):
-                        check_external_id(session, record)
+                    _check_natural_keys(writer, record)
                     writer.upsert(record)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{_where(path, single, index)}{exc}") from None

@@ -210,7 +210,7 @@ class Writer:
             row = Source()
             self.session.add(row)
         for name, value in after.items():
-            setattr(row, name, value)
+            setattr(row, name, value or [] if name == "coverage_states" else value)
         self.session.flush()
         return self._log("source", rec.key, before, after)
 
