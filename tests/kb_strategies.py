@@ -150,7 +150,9 @@ def knowledge_base(draw: st.DrawFn) -> Data:
         span = draw(dates(4))
         ongoing = draw(st.booleans())
         pairs = draw(
-            st.lists(st.tuples(state, st.integers(0, 2)), min_size=2, max_size=4, unique=True)
+            st.lists(
+                st.tuples(state, st.integers(0, 2)), min_size=2, max_size=4, unique=True
+            ).filter(lambda ps: len({ccode for ccode, _ in ps}) >= 2)  # two states at least
         )
         members = []
         for ccode, phase in pairs:
@@ -181,9 +183,10 @@ def knowledge_base(draw: st.DrawFn) -> Data:
         a, b = draw(st.lists(state, min_size=2, max_size=2, unique=True))
         start, end = draw(dates(2))
         source = draw(src)
-        if (source, a, b, str(start)) in seen:
+        dyad = (source, min(a, b), max(a, b), str(start))  # unordered: [B, A] is [A, B]
+        if dyad in seen:
             continue
-        seen.add((source, a, b, str(start)))
+        seen.add(dyad)
         record = {
             "key": k,
             "states": [a, b],

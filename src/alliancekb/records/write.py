@@ -170,6 +170,13 @@ def _duplicate(kind: Kind, key: str) -> InvalidInput:
     )
 
 
+def _check_natural_keys(writer: Writer, record: Record) -> None:
+    """An alliance's external id, named before the database refuses (alignments' dyads are
+    checked by the Writer, for seed too)."""
+    if isinstance(record, AllianceIn):
+        check_external_id(writer.session, record)
+
+
 def write_records(
     engine: Engine,
     kind_name: str,
@@ -204,8 +211,7 @@ def write_records(
                 numbered = dependency_order(numbered, lambda pair: pair[1])
             for index, record in numbered:
                 try:
-                    if isinstance(record, AllianceIn):
-                        check_external_id(session, record)
+                    _check_natural_keys(writer, record)
                     writer.upsert(record)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{_where(path, single, index)}{exc}") from None
