@@ -379,10 +379,10 @@ class Exports:
         sources: list[str] | None = None,
     ) -> Timeline:
         """Draw STATE's timeline into OUT (.svg or .png), written whole; return what it shows."""
-        from alliancekb.analysis.timeline import render
+        fmt = self.picture_format(out)  # matplotlib is there: drawing can be imported
+        from alliancekb.analysis.drawing import draw
 
-        fmt = self.picture_format(out)
         outputs.check(out, self.database_file)
         drawn = self.timeline(state, first, last, sources)
-        outputs.write_bytes(out, render(drawn, fmt), self.database_file)
+        outputs.write_bytes(out, draw(drawn, fmt), self.database_file)
         return drawn

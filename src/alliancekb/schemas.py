@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from alliancekb.dates import FORMAT_HINT, PartialDate, parse_optional
+from alliancekb.dates import FORMAT_HINT, PartialDate, outside, parse_optional
 
 
 def _coerce_date(value: Any) -> Any:
@@ -218,18 +218,6 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
                     f"overlaps members[{a[4]}]: {first.state} {_span(first.start, first.end)} "
                     f"in phase {first.phase}: merge them or fix the dates"
                 )
-
-
-def outside(
-    start: PartialDate, end: PartialDate | None, m_start: PartialDate, m_end: PartialDate | None
-) -> str | None:
-    """How a member's dates fall outside its alliance's ('starts before', 'ends after'), or
-    None: outside only when no day the member's dates can mean is inside."""
-    if m_start.last_day < start.first_day:
-        return "starts before"
-    if end is not None and (m_end is None or m_end.first_day > end.last_day):
-        return "ends after"
-    return None
 
 
 def _overlap(

@@ -26,8 +26,7 @@ from alliancekb.database.models import (
     State,
     Treaty,
 )
-from alliancekb.dates import PartialDate
-from alliancekb.schemas import outside
+from alliancekb.dates import PartialDate, outside
 
 
 @dataclass(frozen=True)
