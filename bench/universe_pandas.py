@@ -14,6 +14,7 @@ where allied, 0 where not).
 
     python bench/universe_pandas.py STATES_CSV ATOP_CSV COW_CSV OUT_CSV
     python bench/universe_pandas.py STATES_CSV ATOP_CSV - OUT_CSV    # no COW columns
+    python bench/universe_pandas.py STATES_CSV ATOP_CSV - OUT_CSV 2014 2016  # other years
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-FIRST, LAST = 1816, 2016
+YEARS = (1816, 2016)
 OBLIGATIONS = ["defense", "offense", "neutrality", "nonaggression", "consultation"]
 ATOP_NAMES = {
     "defense": "defense",
@@ -53,7 +54,7 @@ def days(year: pd.Series, month: pd.Series, day: pd.Series, end: bool) -> pd.Ser
     return last.where(day.notna() | month.isna(), first + pd.offsets.MonthEnd(0))
 
 
-def universe(states: pd.DataFrame) -> pd.DataFrame:
+def universe(states: pd.DataFrame, years: tuple[int, int] = YEARS) -> pd.DataFrame:
     """The directed dyad-years of the system: both states in on a common day of the year."""
     s = states.assign(
         start=days(states["styear"], states["stmonth"], states["stday"], end=False),
@@ -63,7 +64,9 @@ def universe(states: pd.DataFrame) -> pd.DataFrame:
     pairs = pairs[pairs["ccode1"] != pairs["ccode2"]]
     first = np.maximum(pairs["start1"], pairs["start2"])
     last = np.minimum(pairs["end1"], pairs["end2"])
-    pairs = pairs.assign(first=first.dt.year.clip(lower=FIRST), last=last.dt.year.clip(upper=LAST))
+    pairs = pairs.assign(
+        first=first.dt.year.clip(lower=years[0]), last=last.dt.year.clip(upper=years[1])
+    )
     pairs = pairs[(first <= last) & (pairs["first"] <= pairs["last"])]
     span = (pairs["last"] - pairs["first"] + 1).to_numpy()
     rows = pairs.loc[pairs.index.repeat(span), ["ccode1", "ccode2", "first"]]
@@ -94,11 +97,8 @@ def allied_years(m: pd.DataFrame, group: list[str], years: tuple[int, int]) -> p
 
 
 def atop_years(path: str, codes: pd.Index) -> pd.DataFrame:
-    m = pd.read_csv(
-        path,
-        usecols=["atopid", "member", "phase", "yrent", "moent", "dayent"]
-        + ["yrexit", "moexit", "dayexit", *ATOP_NAMES],
-    )
+    dates = ["yrent", "moent", "dayent", "yrexit", "moexit", "dayexit"]
+    m = pd.read_csv(path, usecols=["atopid", "member", "phase", *dates, *ATOP_NAMES])
     m = m[m["member"].isin(codes)].rename(columns=ATOP_NAMES)
     m["start"] = days(m["yrent"], m["moent"], m["dayent"], end=False)
     ongoing = m["yrexit"] == 0
@@ -142,10 +142,12 @@ def add_source(
     return out
 
 
-def build(states_csv: str, atop_csv: str, cow_csv: str | None) -> pd.DataFrame:
+def build(
+    states_csv: str, atop_csv: str, cow_csv: str | None, years: tuple[int, int] = YEARS
+) -> pd.DataFrame:
     states = pd.read_csv(states_csv)
     abb = states.drop_duplicates("ccode").set_index("ccode")["stateabb"]
-    table = universe(states)
+    table = universe(states, years)
     table = add_source(table, atop_years(atop_csv, abb.index), "atop", ATOP_YEARS)
     if cow_csv:
         table = add_source(table, cow_years(cow_csv, abb.index), "cow", COW_YEARS)
@@ -156,7 +158,8 @@ def build(states_csv: str, atop_csv: str, cow_csv: str | None) -> pd.DataFrame:
 
 def main() -> None:
     states_csv, atop_csv, cow_csv, out = sys.argv[1:5]
-    table = build(states_csv, atop_csv, None if cow_csv == "-" else cow_csv)
+    years = (int(sys.argv[5]), int(sys.argv[6])) if len(sys.argv) > 6 else YEARS
+    table = build(states_csv, atop_csv, None if cow_csv == "-" else cow_csv, years)
     table.to_csv(out, index=False, na_rep="", lineterminator="\n")
     print(f"wrote {len(table)} rows to {out}", file=sys.stderr)
 
