@@ -196,17 +196,18 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
     for index, member in enumerate(alliance.members):
         m_start, m_end = PartialDate.parse(member.start), parse_optional(member.end)
         where = f"members[{index}]: {member.state} {_span(member.start, member.end)}"
-        if m_start.last_day < start.first_day:
+        side = outside(start, end, m_start, m_end)
+        if side is not None:
             raise ValueError(
-                f"{where} starts before the alliance {_span(alliance.start, alliance.end)}: "
-                "fix the member's or the alliance's dates"
-            )
-        if end is not None and (m_end is None or m_end.first_day > end.last_day):
-            raise ValueError(
-                f"{where} ends after the alliance {_span(alliance.start, alliance.end)}: "
+                f"{where} {side} the alliance {_span(alliance.start, alliance.end)}: "
                 "fix the member's or the alliance's dates"
             )
         spans.append((states[index], member.phase, m_start, m_end, index))
+    if len(set(states)) < 2:
+        raise ValueError(
+            f"members: {alliance.members[0].state} is the only state: an alliance needs at "
+            "least two different states; add the other member or drop the record"
+        )
     for a in spans:
         for b in spans:
             if a[4] < b[4] and a[:2] == b[:2] and _overlap(a[2], a[3], b[2], b[3]):
@@ -217,6 +218,18 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
                     f"overlaps members[{a[4]}]: {first.state} {_span(first.start, first.end)} "
                     f"in phase {first.phase}: merge them or fix the dates"
                 )
+
+
+def outside(
+    start: PartialDate, end: PartialDate | None, m_start: PartialDate, m_end: PartialDate | None
+) -> str | None:
+    """How a member's dates fall outside its alliance's ('starts before', 'ends after'), or
+    None: outside only when no day the member's dates can mean is inside."""
+    if m_start.last_day < start.first_day:
+        return "starts before"
+    if end is not None and (m_end is None or m_end.first_day > end.last_day):
+        return "ends after"
+    return None
 
 
 def _overlap(

@@ -35,6 +35,7 @@ from alliancekb.database.models import (
 from alliancekb.dates import PartialDate
 from alliancekb.errors import InvalidInput
 from alliancekb.importers.bulk import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, BulkWriter
+from alliancekb.inputs import regular_file
 from alliancekb.records.writer import WriteContext
 
 Progress = Callable[[str, int, int], None]
@@ -80,8 +81,7 @@ class CsvRows:
             self.size = path.stat().st_size
         except OSError as exc:
             raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-        if path.is_dir():
-            raise InvalidInput(f"{path} is a folder: give the {layout.name} CSV file")
+        regular_file(path, f"give the {layout.name} CSV file")  # not a FIFO, /dev/zero, ...
         self.index: dict[str, int] = {}
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:

@@ -21,62 +21,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alliancekb.database.engine import write_session
-from alliancekb.database.models import Alignment, Alliance, Change, Event, Source, State, Treaty
+from alliancekb.database.models import Change
 from alliancekb.errors import InvalidInput
+from alliancekb.records.checks import check_external_id
 from alliancekb.records.files import load_document
-from alliancekb.records.writer import (
-    Entry,
-    WriteContext,
-    Writer,
-    alignment_record,
-    alliance_record,
-    event_record,
-    source_record,
-    state_record,
-    treaty_record,
-)
-from alliancekb.schemas import (
-    AlignmentIn,
-    AllianceIn,
-    EventIn,
-    Record,
-    SourceIn,
-    StateIn,
-    TreatyIn,
-    error_lines,
-)
+from alliancekb.records.kinds import KINDS, Kind
+from alliancekb.records.writer import Entry, WriteContext, Writer
+from alliancekb.schemas import AllianceIn, Record, error_lines
 
 Row = dict[str, Any]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record: its schema, table, natural key and canonical record."""
-
-    name: str
-    section: str
-    schema: type[Record]
-    model: Any
-    key_field: str
-    record: Callable[[Any], Row]
-
-    @property
-    def article(self) -> str:
-        return "an" if self.name[0] in "aeiou" else "a"
-
-
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind("source", "sources", SourceIn, Source, "key", source_record),
-        Kind("state", "states", StateIn, State, "ccode", state_record),
-        Kind("treaty", "treaties", TreatyIn, Treaty, "key", treaty_record),
-        Kind("alliance", "alliances", AllianceIn, Alliance, "key", alliance_record),
-        Kind("alignment", "alignments", AlignmentIn, Alignment, "key", alignment_record),
-        Kind("event", "events", EventIn, Event, "key", event_record),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -131,7 +85,7 @@ def _validate(path: Path, kind: Kind, items: list[Row], single: bool) -> list[Re
         adapter: TypeAdapter[list[Record]] = TypeAdapter(list[kind.schema])  # type: ignore[name-defined]
         return adapter.validate_python(items)
     except ValidationError as exc:
-        raise InvalidInput("\n".join(error_lines(exc, f"{path}: "))) from None
+        raise InvalidInput.of(error_lines(exc, f"{path}: ")) from None
 
 
 def key_of(record: Record, kind: Kind) -> str:
@@ -216,37 +170,6 @@ def _duplicate(kind: Kind, key: str) -> InvalidInput:
     )
 
 
-def _check_natural_keys(writer: Writer, record: Record) -> None:
-    """The other unique keys of alliances and alignments, named before the database refuses."""
-    session = writer.session
-    if isinstance(record, AllianceIn) and record.external_id is not None:
-        other = session.scalar(
-            select(Alliance.key)
-            .join(Alliance.source)
-            .where(Source.key == record.source, Alliance.external_id == record.external_id)
-            .where(Alliance.key != record.key)
-        )
-        if other is not None:
-            raise InvalidInput(
-                f"alliance '{other}' already has {record.source} external_id "
-                f"'{record.external_id}': amend '{other}' instead, or fix the external_id"
-            )
-    if isinstance(record, AlignmentIn):
-        a, b = (writer.state(ref) for ref in record.states)
-        other = session.scalar(
-            select(Alignment.key)
-            .join(Alignment.source)
-            .where(Source.key == record.source, Alignment.state_a_id == a.id)
-            .where(Alignment.state_b_id == b.id, Alignment.start == record.start)
-            .where(Alignment.key != record.key)
-        )
-        if other is not None:
-            raise InvalidInput(
-                f"alignment '{other}' already codes {a.stateabb}-{b.stateabb} from "
-                f"{record.start} for {record.source}: amend '{other}' instead, or fix the start"
-            )
-
-
 def write_records(
     engine: Engine,
     kind_name: str,
@@ -281,7 +204,8 @@ def write_records(
                 numbered = dependency_order(numbered, lambda pair: pair[1])
             for index, record in numbered:
                 try:
-                    _check_natural_keys(writer, record)
+                    if isinstance(record, AllianceIn):
+                        check_external_id(session, record)
                     writer.upsert(record)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{_where(path, single, index)}{exc}") from None
