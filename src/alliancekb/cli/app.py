@@ -90,6 +90,15 @@ def handle_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def print_version(value: bool) -> None:
+    """`--version`: the package's version, before any command (nothing else is imported)."""
+    if value:
+        from alliancekb import __version__
+
+        typer.echo(f"alliancekb {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -102,6 +111,12 @@ def main_options(
             metavar="URL",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     """A knowledge base of alliances between states, with sources.
 
