@@ -300,3 +300,19 @@ def test_version_does_not_import_sqlalchemy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (result.returncode, result.stdout, result.stderr) == (0, "alliancekb 0.1.0\n", "")
+
+
+def test_the_table_is_read_only_for_a_reference_the_database_lacks(db_url: str) -> None:
+    """A year query by a recorded name never pays for the table; the first alias reads it once."""
+    from alliancekb import KnowledgeBase
+
+    kb = KnowledgeBase.open(db_url)
+    try:
+        code_table.cache_clear()
+        assert [r["ccode"] for r in kb.allies("Vietnam", year=1985)] == [365, 812]
+        assert code_table.cache_info().misses == 0
+        for _ in range(2):
+            assert [r["ccode"] for r in kb.allies("Viet Nam", year=1985)] == [365, 812]
+        assert (code_table.cache_info().misses, code_table.cache_info().hits) == (1, 1)
+    finally:
+        kb.engine.dispose()
