@@ -121,7 +121,7 @@ def test_db_check_finds_orphans(backend: str, engine: Engine, db_url: str) -> No
 
 
 def test_db_check_reports_an_old_schema(cli: Cli) -> None:
-    assert cli("db", "downgrade", "0001").exit_code == 0
+    assert cli("db", "downgrade", "0001", "--yes").exit_code == 0
     result = cli("db", "check")
     assert result.exit_code == 1
     assert result.stdout.startswith("problem: schema: 1 in alembic_version (the database is at")

@@ -69,7 +69,7 @@ def test_other_commands_refuse_an_out_of_date_database(empty_url: str) -> None:
 
 def test_database_behind_head_names_the_fix(db_url: str) -> None:
     cli = Cli(db_url)
-    assert cli("db", "downgrade", "base").exit_code == 0
+    assert cli("db", "downgrade", "base", "--yes").exit_code == 0
     result = cli("treaties")
     assert result.exit_code == 1
     assert "run `alliancekb db upgrade`" in result.stderr

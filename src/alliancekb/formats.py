@@ -1,7 +1,10 @@
 """One writer for every listing: table, csv, json and ndjson, streaming rows as they come.
 
-Only the table view holds its rows (to size the columns). CSV cells that a spreadsheet would
-run as a formula are neutralised unless `raw` is set; numbers and dates are left alone.
+The formats are one registry, `WRITERS` (name -> writer); the `Format` enum the CLI offers is
+built from it. Only the table view holds its rows (to size the columns), and it is the one meant
+for a terminal: control characters in it are shown escaped (`printable`). CSV cells that a
+spreadsheet would run as a formula are neutralised unless `raw` is set; numbers and dates are
+left alone. JSON and CSV carry values exactly as stored.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from itertools import chain
 from typing import Any, TextIO
@@ -18,12 +21,20 @@ Row = dict[str, Any]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 60
 
+CONTROLS = str.maketrans(
+    {
+        chr(code): repr(chr(code))[1:-1]
+        for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    }
+)
+"""C0 and C1 controls, DEL and the Unicode line and paragraph separators, each as its escape
+(ESC as `\\x1b`): a terminal neither runs them (colours, cleared screens, links) nor breaks a
+line on them."""
 
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    ndjson = "ndjson"
+
+def printable(text: str) -> str:
+    """TEXT for a terminal: every control character shown escaped, line breaks included."""
+    return text.translate(CONTROLS)
 
 
 def _text(value: Any, *, booleans: tuple[str, str]) -> str:
@@ -59,12 +70,12 @@ def csv_cell(value: Any, raw: bool = False) -> Any:
 
 
 def write_batches(
-    batches: Iterable[list[tuple[Any, ...]]], columns: Sequence[str], fmt: Format, out: TextIO
+    batches: Iterable[list[tuple[Any, ...]]], columns: Sequence[str], fmt: str, out: TextIO
 ) -> int:
     """Write batches of tuples in `columns` order, CSV-ready: numbers, None (unknown) and
     text that cannot start a formula (keys, codes). The panels' fast path: in CSV, no cell
     is converted; the other formats see dicts."""
-    if fmt is not Format.csv:
+    if fmt != "csv":
         rows = (dict(zip(columns, r, strict=True)) for batch in batches for r in batch)
         return write_rows(rows, fmt, out)
     writer = csv.writer(out, lineterminator="\n")
@@ -88,7 +99,7 @@ def write_csv_lines(batches: Iterable[list[str]], columns: Sequence[str], out: T
 
 def write_rows(
     rows: Iterable[Row],
-    fmt: Format,
+    fmt: Format | str,
     out: TextIO,
     *,
     columns: Sequence[str] | None = None,
@@ -96,23 +107,57 @@ def write_rows(
     raw: bool = False,
 ) -> int:
     """Write rows in a format; return how many were written."""
-    iterator = iter(rows)
-    if fmt is Format.table:
-        return _table(list(iterator), out, table_columns or columns)
-    if fmt is Format.csv:
-        return _csv(iterator, out, columns, raw)
+    return WRITERS[str(fmt)](iter(rows), out, columns, table_columns, raw)
+
+
+def _json(
+    rows: Iterator[Row],
+    out: TextIO,
+    _columns: Sequence[str] | None,
+    _table_columns: Sequence[str] | None,
+    _raw: bool,
+) -> int:
     count = 0
-    if fmt is Format.ndjson:
-        for row in iterator:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-        return count
     out.write("[")
-    for row in iterator:
+    for row in rows:
         out.write(("\n" if count == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
+
+
+def _ndjson(
+    rows: Iterator[Row],
+    out: TextIO,
+    _columns: Sequence[str] | None,
+    _table_columns: Sequence[str] | None,
+    _raw: bool,
+) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _table_rows(
+    rows: Iterator[Row],
+    out: TextIO,
+    columns: Sequence[str] | None,
+    table_columns: Sequence[str] | None,
+    _raw: bool,
+) -> int:
+    return _table(list(rows), out, table_columns or columns)
+
+
+def _csv_rows(
+    rows: Iterator[Row],
+    out: TextIO,
+    columns: Sequence[str] | None,
+    _table_columns: Sequence[str] | None,
+    raw: bool,
+) -> int:
+    return _csv(rows, out, columns, raw)
 
 
 def _csv(rows: Iterator[Row], out: TextIO, columns: Sequence[str] | None, raw: bool) -> int:
@@ -144,8 +189,9 @@ def _table(rows: list[Row], out: TextIO, columns: Sequence[str] | None) -> int:
     if not rows:
         out.write("(no rows)\n")
         return 0
-    header = list(columns) if columns else list(rows[0])
-    cells = [[_short(_text(r.get(c), booleans=("yes", "no"))) for c in header] for r in rows]
+    header = [_short(name) for name in (columns or rows[0])]
+    names = list(columns or rows[0])
+    cells = [[_short(_text(r.get(c), booleans=("yes", "no"))) for c in names] for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in cells)) for i, h in enumerate(header)]
     out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
@@ -155,7 +201,7 @@ def _table(rows: list[Row], out: TextIO, columns: Sequence[str] | None) -> int:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
@@ -174,3 +220,19 @@ def obligations_text(coded: dict[str, Any]) -> str:
     """One source's obligations object (`{"source": ..., "defense": ...}`) as `source: text`."""
     values = {k: v for k, v in coded.items() if k != "source"}
     return f"{coded['source']}: {describe_obligations(values)}"
+
+
+RowWriter = Callable[[Iterator[Row], TextIO, Sequence[str] | None, Sequence[str] | None, bool], int]
+WRITERS: dict[str, RowWriter] = {
+    "table": _table_rows,
+    "csv": _csv_rows,
+    "json": _json,
+    "ndjson": _ndjson,
+}
+"""Every output format, by name: (rows, out, columns, table_columns, raw) -> rows written."""
+
+FILE_FORMATS = tuple(name for name in WRITERS if name != "table")
+"""The formats for files and pipes (`export`): every one but the table for people."""
+
+Format = StrEnum("Format", [(name, name) for name in WRITERS])  # type: ignore[misc]
+ExportFormat = StrEnum("ExportFormat", [(name, name) for name in FILE_FORMATS])  # type: ignore[misc]

@@ -11,31 +11,34 @@ Every listing is a generator of dict rows; nothing here prints or exits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from alliancekb.analysis import panels, queries
-from alliancekb.analysis.rules import Period
-from alliancekb.database import embedded, migrations
-from alliancekb.database import engine as db
-from alliancekb.resources import bundled_seed
+from alliancekb.errors import DataWouldBeLost
+from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
+from alliancekb.records.kinds import KINDS, Kind
 
 if TYPE_CHECKING:
-    from alliancekb.analysis import theory, timeline
-    from alliancekb.importers import ImportSummary, Progress
-    from alliancekb.records import write as records
-    from alliancekb.records.seed import WriteSummary
+    from sqlalchemy import Engine
 
-# Writers, Pydantic schemas and pictures are imported by the methods that need them, so that a
-# listing or an export does not pay for them at start-up.
+    from alliancekb.database.integrity import Problem
+    from alliancekb.importers import ImportSummary as ImportSummary
+    from alliancekb.importers import Progress
+    from alliancekb.records.seed import WriteSummary as WriteSummary
+    from alliancekb.records.write import WriteReport as WriteReport
+
+__all__ = ["ImportSummary", "KnowledgeBase", "WriteReport", "WriteSummary", "driver_errors"]
+
+# Everything past this module and kb_exports.py is imported by the methods that need it: the
+# CLI imports KnowledgeBase to build its commands, and `alliancekb --help` must not pay for
+# SQLAlchemy, Pydantic or pictures.
 
 
 def _seed_first_use(engine: Engine) -> None:
     from alliancekb.records.seed import seed
     from alliancekb.records.writer import WriteContext
+    from alliancekb.resources import bundled_seed
 
     seed(engine, bundled_seed(), WriteContext(command="first use"))
 
@@ -44,24 +47,27 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-Row = dict[str, Any]
-T = TypeVar("T")
-
-
-class KnowledgeBase:
+class KnowledgeBase(Exports):
     """A knowledge base on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: Engine, url: str, created: bool = False) -> None:
-        self.engine = engine
-        self.url = url
-        self.created = created
+    KINDS = tuple(KINDS)
+    """The kinds of record `add_records` and `history` take (records/kinds.py)."""
+
+    @staticmethod
+    def kinds() -> list[Kind]:
+        """Each kind of record: its name, section (seed, dump, table), key and example file."""
+        return list(KINDS.values())
 
     @classmethod
+    @translated
     def open(cls, url: str | None = None, *, check_schema: bool = True) -> KnowledgeBase:
         """Open a database; the embedded default is created, migrated and seeded on first use.
 
         Any other database must be at the current schema (`alliancekb db upgrade`).
         """
+        from alliancekb.database import embedded, migrations
+        from alliancekb.database import engine as db
+
         resolved = db.resolve_url(url)
         created = embedded.prepare(resolved, populate=_seed_first_use)
         engine = db.make_engine(resolved)
@@ -70,28 +76,53 @@ class KnowledgeBase:
             migrations.ensure_current(engine)
         return kb
 
-    # --- schema ------------------------------------------------------------------------------
+    @translated
     def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
+        from alliancekb.database import migrations
+
         before = migrations.current_revision(self.engine)
         migrations.upgrade(self.engine, revision)
         return before, migrations.current_revision(self.engine)
 
-    def downgrade(self, revision: str) -> tuple[str | None, str | None]:
+    @translated
+    def downgrade(self, revision: str, *, drop_data: bool = False) -> tuple[str | None, str | None]:
+        """Migrate down to REVISION; refused with DataWouldBeLost when that drops records,
+        unless `drop_data`."""
+        from alliancekb.database import migrations
+        from alliancekb.database.losses import records_lost
+
         before = migrations.current_revision(self.engine)
+        if not drop_data:
+            lost = records_lost(self.engine, revision)
+            if lost:
+                raise DataWouldBeLost(revision, lost)
         migrations.downgrade(self.engine, revision)
         return before, migrations.current_revision(self.engine)
 
+    @translated
     def current(self) -> tuple[str | None, str]:
+        from alliancekb.database import migrations
+
         return migrations.current_revision(self.engine), migrations.head_revision()
 
+    @translated
+    def check(self) -> tuple[list[Problem], int]:
+        """Integrity of the database: every problem found, and how many checks ran."""
+        from alliancekb.database.integrity import check
+
+        return check(self.engine)
+
     # --- writes ------------------------------------------------------------------------------
+    @translated
     def seed(self, path: Path | None = None, *, command: str = "seed") -> WriteSummary:
         """Upsert a seed file (default: the bundled Vietnam seed) in one transaction."""
         from alliancekb.records.seed import seed
         from alliancekb.records.writer import WriteContext
+        from alliancekb.resources import bundled_seed
 
         return seed(self.engine, path or bundled_seed(), WriteContext(command=command))
 
+    @translated
     def add_records(
         self,
         kind: str,
@@ -101,8 +132,10 @@ class KnowledgeBase:
         dry_run: bool = False,
         by: str | None = None,
         command: str | None = None,
-    ) -> records.WriteReport:
+    ) -> WriteReport:
         """Add (or amend, with `update`) the KIND records of a file; all or nothing."""
+        if kind not in KINDS:
+            raise unknown("kind of record", kind, self.KINDS)
         from alliancekb.records import write as records
         from alliancekb.records.writer import WriteContext
 
@@ -114,18 +147,23 @@ class KnowledgeBase:
             self.engine, kind, path, context, update=update, dry_run=dry_run
         )
 
+    @staticmethod
+    def differences(before: Row | None, after: Row | None, limit: int | None = None) -> list[str]:
+        """`field: old -> new` for each field of a record that a write changed."""
+        from alliancekb.records.write import differences
+
+        return differences(before, after, limit)
+
+    @translated
     def history(self, key: str | None = None, kind: str | None = None) -> Iterator[Row]:
-        """The change log, oldest first (of one record's KEY, if given)."""
+        """The change log, oldest first (of one record's KEY, of one KIND, if given)."""
+        if kind is not None and kind not in KINDS:
+            raise unknown("kind of record", kind, self.KINDS)
         from alliancekb.records import write as records
 
         return self._stream(records.history, key, kind)
 
-    def dump(self, out: TextIO, fmt: str = "yaml") -> dict[str, int]:
-        """Write the whole knowledge base in the seed format; return the records per section."""
-        from alliancekb.records.dump import dump_to
-
-        return dict(dump_to(self.engine, out, fmt))
-
+    @translated
     def import_file(
         self,
         fmt: str,
@@ -138,35 +176,26 @@ class KnowledgeBase:
 
         Creates or replaces its source in one transaction; the same file again changes nothing.
         """
-        from alliancekb.importers import import_file
+        from alliancekb.importers import FORMATS, import_file
         from alliancekb.records.writer import WriteContext
 
+        if fmt not in FORMATS:
+            raise unknown("dataset", fmt, FORMATS)
         context = WriteContext(command=command or f"import {fmt} {path}")
         return import_file(self.engine, fmt, path, context, progress or _no_progress)
 
     # --- listings ----------------------------------------------------------------------------
-    def _stream(self, make: Callable[..., Iterator[T]], *args: Any, **kw: Any) -> Iterator[T]:
-        with db.read_session(self.engine) as session:
-            yield from make(session, *args, **kw)
+    def _listing(
+        self, name: str, year: int | None, on: dt.date | None, *args: Any
+    ) -> Iterator[Row]:
+        from alliancekb.analysis import queries
 
-    def _first(self, make: Callable[..., Iterator[T]], *args: Any, **kw: Any) -> Iterator[T]:
-        """Run the query up to its first row now, so bad arguments raise before any output."""
-        rows = self._stream(make, *args, **kw)
-        try:
-            first = next(rows)
-        except StopIteration:
-            return iter(())
-
-        def chained() -> Iterator[T]:
-            yield first
-            yield from rows
-
-        return chained()
+        return self._first(getattr(queries, name), queries.asked(year, on), *args)
 
     def states(
         self, year: int | None = None, on: dt.date | None = None, state: str | None = None
     ) -> Iterator[Row]:
-        return self._first(queries.states, queries.asked(year, on), state)
+        return self._listing("states", year, on, state)
 
     def alliances(
         self,
@@ -175,7 +204,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.alliances, queries.asked(year, on), state, source)
+        return self._listing("alliances", year, on, state, source)
 
     def allies(
         self,
@@ -184,6 +213,8 @@ class KnowledgeBase:
         on: dt.date | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
+        from alliancekb.analysis import queries
+
         return self._first(queries.allies, state, queries.asked(year, on), source)
 
     def treaties(
@@ -193,7 +224,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.treaties, queries.asked(year, on), state, source)
+        return self._listing("treaties", year, on, state, source)
 
     def alignments(
         self,
@@ -202,7 +233,7 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.alignments, queries.asked(year, on), state, source)
+        return self._listing("alignments", year, on, state, source)
 
     def events(
         self,
@@ -211,8 +242,9 @@ class KnowledgeBase:
         state: str | None = None,
         source: str | None = None,
     ) -> Iterator[Row]:
-        return self._first(queries.events, queries.asked(year, on), state, source)
+        return self._listing("events", year, on, state, source)
 
+    @translated
     def coverage_notes(
         self,
         year: int | None = None,
@@ -223,85 +255,12 @@ class KnowledgeBase:
     ) -> list[str]:
         """Lines naming each source of alliances (or alignments) that does not speak for the
         year, or (with `state`) for every dyad of the state."""
+        if kind not in ("alliances", "alignments"):
+            raise unknown("kind of coverage note", kind, ("alliances", "alignments"))
+        from alliancekb.analysis import queries
+        from alliancekb.database.engine import read_session
         from alliancekb.database.models import Alignment, Alliance
 
         model = Alignment if kind == "alignments" else Alliance
-        with db.read_session(self.engine) as session:
+        with read_session(self.engine) as session:
             return queries.coverage_notes(session, queries.asked(year, on), source, model, state)
-
-    # --- exports and panels ------------------------------------------------------------------
-    def export(self, table: str) -> Iterator[Row]:
-        from alliancekb.records import tables as export
-
-        return self._first(export.TABLES[table])
-
-    def dyad_year_batches(
-        self,
-        source: str | None = None,
-        directed: bool = False,
-        first: int | None = None,
-        last: int | None = None,
-        *,
-        csv_lines: bool = False,
-    ) -> Iterator[list[Any]]:
-        """Dyad-years in batches, as tuples in panels.DYAD_COLUMNS order or finished CSV lines
-        (the export's path)."""
-        span = Period.years(first, last)
-        return self._first(panels.dyad_year_batches, source, directed, span, csv_lines=csv_lines)
-
-    def dyad_years(
-        self,
-        source: str | None = None,
-        directed: bool = False,
-        first: int | None = None,
-        last: int | None = None,
-    ) -> Iterator[Row]:
-        span = Period.years(first, last)
-        return self._first(panels.dyad_years, source, directed, span)
-
-    def compare(
-        self,
-        state_a: str,
-        state_b: str,
-        sources: list[str] | None = None,
-        first: int | None = None,
-        last: int | None = None,
-    ) -> Iterator[Row]:
-        """Each source's coding of a pair of states, period by period, disagreements marked
-        (only `sources`, if given; within the years `first`..`last`)."""
-        from alliancekb.analysis.compare import compare
-
-        return self._first(compare, state_a, state_b, sources or [], Period.years(first, last))
-
-    def state_years(
-        self, source: str | None = None, first: int | None = None, last: int | None = None
-    ) -> Iterator[Row]:
-        return self._first(panels.state_years, source, Period.years(first, last))
-
-    # --- analysis ----------------------------------------------------------------------------
-    def theory(
-        self,
-        state: str | None = None,
-        source: str | None = None,
-        first: int | None = None,
-        last: int | None = None,
-    ) -> tuple[Iterator[Row], theory.Summary]:
-        """The Hanoi rule against the alliances in force: rows, and a summary filled as read."""
-        from alliancekb.analysis import theory
-
-        summary = theory.Summary()
-        span = Period.years(first, last)
-        return self._first(theory.theory_rows, summary, state, source, span), summary
-
-    def timeline(
-        self,
-        state: str,
-        first: int | None = None,
-        last: int | None = None,
-        sources: list[str] | None = None,
-    ) -> timeline.Timeline:
-        """What a timeline picture of STATE shows, as plain data (`timeline.draw` draws it)."""
-        from alliancekb.analysis import timeline
-
-        with db.read_session(self.engine) as session:
-            return timeline.gather(session, state, Period.years(first, last), sources or [])

@@ -1,21 +1,11 @@
 """The `alliancekb` command line: parses, calls the library once, formats, maps errors.
 
-Each module registers its commands on the one Typer app in `app.py`.
+One Typer app per command group (`db`, `listings`, `export`, `records`, `imports`,
+`analysis`), composed in `main.py`; `common.py` holds what they share.
 """
 
 from __future__ import annotations
 
-from alliancekb.cli import (
-    analysis,  # noqa: F401  (registers the commands)
-    check,  # noqa: F401  (registers the commands)
-    core,  # noqa: F401  (registers the commands)
-    imports,  # noqa: F401  (registers the commands)
-    records,  # noqa: F401  (registers the commands)
-)
-from alliancekb.cli.app import app
+from alliancekb.cli.main import app, main
 
 __all__ = ["app", "main"]
-
-
-def main() -> None:
-    app()

@@ -1,26 +1,28 @@
-"""Analysis commands: the article's thesis against the records, and the timeline picture."""
+"""Analysis commands: the article's thesis, the timeline picture, and two sources compared."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from alliancekb.cli.app import (
+from alliancekb.cli.common import (
+    TABLE,
     FormatOpt,
+    FromOpt,
+    StateArg,
     StateOpt,
-    app,
+    ToOpt,
     emit,
-    fail,
     handle_errors,
     open_kb,
+    say,
     years,
 )
-from alliancekb.formats import Format
 
-FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", min=1000, max=9999)]
-ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)]
+app = typer.Typer()
 
 
 @app.command()
@@ -37,29 +39,27 @@ def theory(
     ] = None,
     first: FromOpt = None,
     last: ToOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = TABLE,
 ) -> None:
     """Test the rule allied <=> shared security AND shared values, year by year.
 
     Example: alliancekb theory --state Vietnam --source atop-5.1
     """
-    from alliancekb.analysis.theory import TABLE_COLUMNS, THEORY_COLUMNS
-
     years(first, last)
     kb = open_kb(ctx)
     rows, summary = kb.theory(state, source, first, last)
-    emit(rows, fmt, columns=list(THEORY_COLUMNS), table_columns=list(TABLE_COLUMNS))
-    if fmt is Format.table:
+    emit(rows, fmt, columns=kb.columns("theory"), table_columns=kb.columns("theory-table"))
+    if fmt == TABLE:
         typer.echo("")
         for line in summary.lines():
-            typer.echo(line)
+            say(line)
 
 
 @app.command()
 @handle_errors
 def timeline(
     ctx: typer.Context,
-    state: Annotated[str, typer.Argument(help="A ccode, stateabb, ISO3 or recorded name.")],
+    state: StateArg,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The picture to write: FILE.svg or FILE.png.")
     ],
@@ -74,26 +74,56 @@ def timeline(
 
     Example: alliancekb timeline Vietnam --from 1950 --to 2021 --out vietnam.png
     """
-    from alliancekb.analysis.timeline import FORMATS, render, require_matplotlib
+    from alliancekb.kb import KnowledgeBase
 
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise fail(f"--out {out}: the picture must be a .svg or .png file")
-    if not out.parent.is_dir():
-        raise fail(f"--out {out}: no folder {out.parent}; create it first")
+    KnowledgeBase.picture_format(out)  # a bad name or no matplotlib: say so before any work
     years(first, last)
-    require_matplotlib()
     kb = open_kb(ctx)
-    drawn = kb.timeline(state, first, last, sources)
-    data = render(drawn, fmt)
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
-    typer.echo(
+    drawn = kb.timeline_picture(state, out, first, last, sources)
+    say(
         f"wrote the timeline of {drawn.state} ({drawn.first}-{drawn.last}, "
         f"{len(drawn.lanes)} lanes) to {out}",
         err=True,
     )
+
+
+_PAIR = ("ccode1", "stateabb1", "name1", "ccode2", "stateabb2", "name2")
+_VERDICT = ("disagree", "differs")
+
+
+@app.command()
+@handle_errors
+def compare(
+    ctx: typer.Context,
+    state_a: StateArg,
+    state_b: Annotated[str, typer.Argument(help="The other state.")],
+    sources: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only this source (repeat for several)."),
+    ] = None,
+    first_year: Annotated[
+        int | None, typer.Option("--from", help="First year.", min=1000, max=9999)
+    ] = None,
+    last_year: Annotated[
+        int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)
+    ] = None,
+    fmt: FormatOpt = TABLE,
+) -> None:
+    """Each source's coding of a pair of states, period by period, disagreements marked.
+
+    Example: alliancekb compare Vietnam Russia --source atop-5.1 --source cow-4.1
+    """
+    years(first_year, last_year)
+    kb = open_kb(ctx)
+    rows = kb.compare(state_a, state_b, sources or [], first_year, last_year)
+    first = next(rows, None)
+    if first is None:
+        emit([], fmt)
+        return
+    columns = [k for k in first if k not in _PAIR and k not in ("start", "end", *_VERDICT)]
+
+    def chained() -> Iterator[dict[str, object]]:
+        yield first
+        yield from rows
+
+    emit(chained(), fmt, table_columns=["start", "end", *columns, *_VERDICT])

@@ -1,4 +1,4 @@
-"""Import commands (`import atop|cow|cow-states PATH`) and `compare STATE_A STATE_B`."""
+"""`alliancekb import atop|cow|cow-states PATH`: the standard datasets."""
 
 from __future__ import annotations
 
@@ -10,20 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancekb.cli.app import FormatOpt, app, emit, handle_errors, open_kb, years
-from alliancekb.formats import Format
+from alliancekb.cli.common import handle_errors, open_kb, say
 
 if TYPE_CHECKING:
-    from alliancekb.importers import ImportSummary
+    from alliancekb.kb import ImportSummary
 
-import_app = typer.Typer(
+app = typer.Typer(
     help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system.",
     no_args_is_help=True,
 )
-app.add_typer(import_app, name="import")
 
 PathArg = Annotated[Path, typer.Argument(help="The CSV file, as published.", metavar="PATH")]
-STAGES = {"reading": "reading", "writing": "writing"}
 
 
 @contextmanager
@@ -75,10 +72,10 @@ def _run(ctx: typer.Context, fmt: str, path: Path) -> None:
     kb = open_kb(ctx)
     with _progress(f"import {fmt}") as progress:
         summary = kb.import_file(fmt, path, command=f"import {fmt} {path}", progress=progress)
-    typer.echo(summary_line(summary))
+    say(summary_line(summary))
 
 
-@import_app.command("atop")
+@app.command("atop")
 @handle_errors
 def import_atop(ctx: typer.Context, path: PathArg) -> None:
     """Import ATOP 5.x member-level data (atop5_1m.csv) as source atop-VERSION.
@@ -88,7 +85,7 @@ def import_atop(ctx: typer.Context, path: PathArg) -> None:
     _run(ctx, "atop", path)
 
 
-@import_app.command("cow")
+@app.command("cow")
 @handle_errors
 def import_cow(ctx: typer.Context, path: PathArg) -> None:
     """Import COW Formal Alliances member-level data (alliance_v4.1_by_member.csv).
@@ -98,7 +95,7 @@ def import_cow(ctx: typer.Context, path: PathArg) -> None:
     _run(ctx, "cow", path)
 
 
-@import_app.command("cow-states")
+@app.command("cow-states")
 @handle_errors
 def import_cow_states(ctx: typer.Context, path: PathArg) -> None:
     """Import the COW state system (states2016.csv): states, names and system spells.
@@ -106,45 +103,3 @@ def import_cow_states(ctx: typer.Context, path: PathArg) -> None:
     Example: alliancekb import cow-states ../shared/data/cow/states2016.csv
     """
     _run(ctx, "cow-states", path)
-
-
-@app.command()
-@handle_errors
-def compare(
-    ctx: typer.Context,
-    state_a: Annotated[str, typer.Argument(help="A ccode, stateabb, ISO3 or recorded name.")],
-    state_b: Annotated[str, typer.Argument(help="The other state.")],
-    sources: Annotated[
-        list[str] | None,
-        typer.Option("--source", help="Only this source (repeat for several)."),
-    ] = None,
-    first_year: Annotated[
-        int | None, typer.Option("--from", help="First year.", min=1000, max=9999)
-    ] = None,
-    last_year: Annotated[
-        int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)
-    ] = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """Each source's coding of a pair of states, period by period, disagreements marked.
-
-    Example: alliancekb compare Vietnam Russia --source atop-5.1 --source cow-4.1
-    """
-    years(first_year, last_year)
-    kb = open_kb(ctx)
-    rows = kb.compare(state_a, state_b, sources or [], first_year, last_year)
-    first = next(rows, None)
-    if first is None:
-        emit([], fmt)
-        return
-    columns = [k for k in first if k not in _PAIR and k not in ("start", "end", *_VERDICT)]
-
-    def chained() -> Iterator[dict[str, object]]:
-        yield first
-        yield from rows
-
-    emit(chained(), fmt, table_columns=["start", "end", *columns, *_VERDICT])
-
-
-_PAIR = ("ccode1", "stateabb1", "name1", "ccode2", "stateabb2", "name2")
-_VERDICT = ("disagree", "differs")

@@ -1,46 +1,20 @@
-"""Record commands: `KIND add|amend --file F` for each kind, `history [KEY]`, `dump`."""
+"""Record commands: `seed`, `KIND add|amend --file F` for each kind of record, `history`."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancekb.cli.app import FormatOpt, RawOpt, app, emit, fail, handle_errors, open_kb
-from alliancekb.formats import Format
+from alliancekb.cli.common import TABLE, FormatOpt, RawOpt, emit, fail, handle_errors, open_kb, say
+from alliancekb.kb import KnowledgeBase
 
 if TYPE_CHECKING:
-    from alliancekb.records.write import WriteReport
+    from alliancekb.kb import WriteReport
 
-SECTIONS = {
-    "source": "sources",
-    "state": "states",
-    "treaty": "treaties",
-    "alliance": "alliances",
-    "alignment": "alignments",
-    "event": "events",
-}
-EXAMPLE_FILES = {
-    "source": "my-source.yaml",
-    "state": "states.yaml",
-    "treaty": "treaty.yaml",
-    "alliance": "alliance.json",
-    "alignment": "alignments.yaml",
-    "event": "events.yaml",
-}
-
-
-class RecordKind(StrEnum):
-    source = "source"
-    state = "state"
-    treaty = "treaty"
-    alliance = "alliance"
-    alignment = "alignment"
-    event = "event"
-
+RecordKind = StrEnum("RecordKind", [(kind, kind) for kind in KnowledgeBase.KINDS])  # type: ignore[misc]
 
 FileOpt = Annotated[
     Path,
@@ -58,19 +32,45 @@ ByOpt = Annotated[
     ),
 ]
 
+seed_app = typer.Typer()
+app = typer.Typer()
+
+
+@seed_app.command()
+@handle_errors
+def seed(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A seed file (YAML or JSON); default: the bundled Vietnam seed."),
+    ] = None,
+) -> None:
+    """Load a seed file: validated whole, then upserted by key in one transaction.
+
+    Example: alliancekb seed data/seed.yaml
+    """
+    kb = open_kb(ctx)
+    summary = kb.seed(path, command=" ".join(["seed", *([str(path)] if path else [])]))
+    name = path or "the bundled seed"
+    if summary.nothing_changed:
+        say(f"seeded {name}: nothing changed ({summary.unchanged} records up to date)")
+    else:
+        say(
+            f"seeded {name}: {summary.added} added, {summary.changed} changed, "
+            f"{summary.unchanged} unchanged"
+        )
+
 
 def _report(kind: str, report: WriteReport) -> None:
-    from alliancekb.records.write import differences
-
     prefix = "would " if report.dry_run else ""
     verbs = {"added": "add", "changed": "change"} if report.dry_run else {}
     for entry in report.entries:
         if entry.action == "unchanged":
-            typer.echo(f"unchanged {kind} '{entry.key}': the stored record is already so")
+            say(f"unchanged {kind} '{entry.key}': the stored record is already so")
             continue
         line = f"{prefix}{verbs.get(entry.action, entry.action)} {kind} '{entry.key}'"
-        diff = differences(entry.before, entry.after, limit=60)
-        typer.echo(line + (f": {'; '.join(diff)}" if diff else ""))
+        diff = KnowledgeBase.differences(entry.before, entry.after, limit=60)
+        say(line + (f": {'; '.join(diff)}" if diff else ""))
     counts = report.counts
     if report.dry_run:
         typer.echo(
@@ -102,16 +102,15 @@ def _write(
     _report(kind, report)
 
 
-def _register(kind: str) -> None:
+def kind_app(kind: str, section: str, example: str) -> typer.Typer:
+    """The `KIND add|amend` group of one kind of record."""
     sub = typer.Typer(
-        help=f"Add and correct {SECTIONS[kind]}.", no_args_is_help=True, rich_markup_mode=None
+        help=f"Add and correct {section}.", no_args_is_help=True, rich_markup_mode=None
     )
-    app.add_typer(sub, name=kind)
-    example = EXAMPLE_FILES[kind]
 
     @sub.command(
         "add",
-        help=f"Add {SECTIONS[kind]} from a file (a key that exists is refused).\n\n"
+        help=f"Add {section} from a file (a key that exists is refused).\n\n"
         f"Example: alliancekb {kind} add --file {example} --dry-run",
     )
     @handle_errors
@@ -129,7 +128,7 @@ def _register(kind: str) -> None:
 
     @sub.command(
         "amend",
-        help=f"Correct {SECTIONS[kind]} by key: fields the file leaves out keep their values.\n\n"
+        help=f"Correct {section} by key: fields the file leaves out keep their values.\n\n"
         f"Example: alliancekb {kind} amend --file {example} --by alice",
     )
     @handle_errors
@@ -138,9 +137,14 @@ def _register(kind: str) -> None:
     ) -> None:
         _write(ctx, kind, "amend", file, dry_run, by)
 
+    return sub
 
-for _kind in SECTIONS:
-    _register(_kind)
+
+def kind_apps() -> dict[str, typer.Typer]:
+    """A group per kind of record, from the library's registry of kinds."""
+    return {
+        kind.name: kind_app(kind.name, kind.section, kind.example) for kind in KnowledgeBase.kinds()
+    }
 
 
 @app.command()
@@ -153,47 +157,13 @@ def history(
     kind: Annotated[
         RecordKind | None, typer.Option("--type", help="Only records of this kind.")
     ] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
 ) -> None:
     """The change log, oldest first: when, who, which command, what, before and after.
 
     Example: alliancekb history vnm-ussr-1978 --format json
     """
-    from alliancekb.records.write import HISTORY_COLUMNS
-
     kb = open_kb(ctx)
-    rows = kb.history(key, kind.value if kind else None)
-    emit(rows, fmt, table_columns=HISTORY_COLUMNS, raw=raw)
-
-
-class DumpFormat(StrEnum):
-    yaml = "yaml"
-    json = "json"
-
-
-@app.command()
-@handle_errors
-def dump(
-    ctx: typer.Context,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
-    ] = None,
-    fmt: Annotated[
-        DumpFormat | None,
-        typer.Option("--format", "-f", help="Default: from the --out suffix, else yaml."),
-    ] = None,
-) -> None:
-    """Write the whole knowledge base in the seed format; `seed` reads it back unchanged.
-
-    Example: alliancekb dump --out kb.yaml
-    """
-    from alliancekb.cli.core import _destination
-
-    chosen = fmt.value if fmt else "json" if out and out.suffix.lower() == ".json" else "yaml"
-    kb = open_kb(ctx)
-    with _destination(out) as handle:
-        counts = kb.dump(handle if out else sys.stdout, chosen)
-    if out is not None:
-        summary = ", ".join(f"{n} {section}" for section, n in counts.items() if n)
-        typer.echo(f"wrote {sum(counts.values())} records to {out} ({summary})", err=True)
+    rows = kb.history(key, str(kind) if kind else None)
+    emit(rows, fmt, table_columns=kb.columns("history"), raw=raw)

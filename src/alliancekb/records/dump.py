@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from alliancekb.database.engine import read_session
 from alliancekb.records import tables as export
-from alliancekb.records.write import KINDS, Row, dependency_order
+from alliancekb.records.kinds import KINDS
+from alliancekb.records.write import Row, dependency_order
 from alliancekb.schemas import MemberIn, NameIn, SpellIn
 
 NESTED: dict[str, type[BaseModel]] = {"members": MemberIn, "names": NameIn, "spells": SpellIn}

@@ -13,10 +13,9 @@ from sqlalchemy import Engine
 from alliancekb.database.engine import write_session
 from alliancekb.errors import InvalidInput
 from alliancekb.records.files import load_document
+from alliancekb.records.kinds import KINDS, SECTIONS
 from alliancekb.records.writer import WriteContext, Writer
 from alliancekb.schemas import SeedFile, error_lines
-
-SECTIONS = ("sources", "states", "treaties", "alliances", "alignments", "events")
 
 
 @dataclass(frozen=True)
@@ -41,17 +40,17 @@ def parse_seed(path: Path) -> SeedFile:
     try:
         seed = SeedFile.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput("\n".join(error_lines(exc, f"{path}: "))) from None
+        raise InvalidInput.of(error_lines(exc, f"{path}: ")) from None
     _check_unique_keys(path, seed)
     return seed
 
 
 def _check_unique_keys(path: Path, seed: SeedFile) -> None:
-    for section in SECTIONS:
+    for kind in KINDS.values():
+        section, field = kind.section, kind.key_field
         seen: dict[str, int] = {}
         for index, record in enumerate(getattr(seed, section)):
-            key = str(record.ccode if section == "states" else record.key)
-            field = "ccode" if section == "states" else "key"
+            key = str(getattr(record, field))
             if key in seen:
                 raise InvalidInput(
                     f"{path}: {section}[{index}].{field}: duplicate {field} '{key}' "

@@ -21,6 +21,7 @@ from alliancekb.database.models import (
     Treaty,
     TreatyParty,
 )
+from alliancekb.records import kinds
 from alliancekb.records.writer import (
     alignment_record,
     alliance_record,
@@ -131,11 +132,6 @@ def events(session: Session) -> Iterator[Row]:
 
 
 TABLES: dict[str, Callable[[Session], Iterator[Row]]] = {
-    "states": states,
-    "treaties": treaties,
-    "alliances": alliances,
-    "memberships": memberships,
-    "alignments": alignments,
-    "events": events,
-    "sources": sources,
+    name: globals()[name] for name in kinds.TABLES
 }
+"""Each table of the kinds registry (records/kinds.py), by name: its function here."""

@@ -21,62 +21,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alliancekb.database.engine import write_session
-from alliancekb.database.models import Alignment, Alliance, Change, Event, Source, State, Treaty
+from alliancekb.database.models import Alignment, Alliance, Change, Source
 from alliancekb.errors import InvalidInput
 from alliancekb.records.files import load_document
-from alliancekb.records.writer import (
-    Entry,
-    WriteContext,
-    Writer,
-    alignment_record,
-    alliance_record,
-    event_record,
-    source_record,
-    state_record,
-    treaty_record,
-)
-from alliancekb.schemas import (
-    AlignmentIn,
-    AllianceIn,
-    EventIn,
-    Record,
-    SourceIn,
-    StateIn,
-    TreatyIn,
-    error_lines,
-)
+from alliancekb.records.kinds import KINDS, Kind
+from alliancekb.records.writer import Entry, WriteContext, Writer
+from alliancekb.schemas import AlignmentIn, AllianceIn, Record, error_lines
 
 Row = dict[str, Any]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record: its schema, table, natural key and canonical record."""
-
-    name: str
-    section: str
-    schema: type[Record]
-    model: Any
-    key_field: str
-    record: Callable[[Any], Row]
-
-    @property
-    def article(self) -> str:
-        return "an" if self.name[0] in "aeiou" else "a"
-
-
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind("source", "sources", SourceIn, Source, "key", source_record),
-        Kind("state", "states", StateIn, State, "ccode", state_record),
-        Kind("treaty", "treaties", TreatyIn, Treaty, "key", treaty_record),
-        Kind("alliance", "alliances", AllianceIn, Alliance, "key", alliance_record),
-        Kind("alignment", "alignments", AlignmentIn, Alignment, "key", alignment_record),
-        Kind("event", "events", EventIn, Event, "key", event_record),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -131,7 +84,7 @@ def _validate(path: Path, kind: Kind, items: list[Row], single: bool) -> list[Re
         adapter: TypeAdapter[list[Record]] = TypeAdapter(list[kind.schema])  # type: ignore[name-defined]
         return adapter.validate_python(items)
     except ValidationError as exc:
-        raise InvalidInput("\n".join(error_lines(exc, f"{path}: "))) from None
+        raise InvalidInput.of(error_lines(exc, f"{path}: ")) from None
 
 
 def key_of(record: Record, kind: Kind) -> str:

@@ -1,0 +1,377 @@
+"""Panels over the whole state system: every dyad of the universe each year, with each
+source's alliance columns side by side.
+
+The universe (COW): a pair of states is a dyad in year Y when both are members of the state
+system on at least one common day of Y (the day-level rule of alliances; a state that leaves in
+May and one that enters in June form no dyad that year). A spell that runs to the end of the
+state-system data runs on, as peacesciencer extends it. For each source the columns are
+`PREFIX_alliance` and the five obligations: 1 or 0 inside the source's coverage (years and
+states), empty outside; an obligation the source does not code stays empty where allied.
+Allied pairs the universe does not hold (ATOP's governments in exile) are counted, never
+silently lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliancekb.analysis.panels import dyad_year_batches
+from alliancekb.analysis.rules import Coverage, Period, coverages, merge_all
+from alliancekb.database.models import OBLIGATIONS, Alliance, Change, Source, State, SystemSpell
+from alliancekb.errors import InvalidInput, NotFound
+
+UNIVERSES = ("cow",)
+SHORT_NAMES = {
+    "defense": "defense",
+    "offense": "offense",
+    "neutrality": "neutral",
+    "nonaggression": "nonagg",
+    "consultation": "consul",
+}
+"""The codebooks' short names (ATOP's file and peacesciencer: atop_neutral, atop_consul)."""
+STATES_IMPORTER = "cow-states"
+_CELL = {None: "", 0: "0", 1: "1"}
+
+
+@dataclass
+class LeftOut:
+    """Allied dyad-years outside the universe (a government in exile), per source."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, source: str, n: int = 1) -> None:
+        self.rows[source] = self.rows.get(source, 0) + n
+
+
+def column_prefixes(keys: Sequence[str], versions: dict[str, str | None]) -> dict[str, str]:
+    """Each source's column prefix: its dataset (`atop`, `cow`), or the whole key where two
+    versions of one dataset are asked for together (`atop_5_1`, `atop_5_2`)."""
+
+    def dataset(key: str) -> str:
+        version = versions.get(key)
+        if version and key.endswith("-" + version):
+            return key[: -len(version) - 1]
+        return key
+
+    names = [dataset(k) for k in keys]
+    prefixes = {}
+    for key, name in zip(keys, names, strict=True):
+        chosen = name if names.count(name) == 1 else key
+        prefixes[key] = re.sub(r"[^0-9A-Za-z]+", "_", chosen).strip("_").lower()
+    return prefixes
+
+
+def system_source(session: Session, universe: str) -> str:
+    """The key of the state-system source the universe is drawn from: the one `import
+    cow-states` wrote last (a seed's handful of states is no universe)."""
+    if universe not in UNIVERSES:
+        raise NotFound(f"unknown universe '{universe}' (known: {', '.join(UNIVERSES)})")
+    key = session.scalar(
+        select(Change.record_key)
+        .where(
+            Change.record_type == "source",
+            Change.after.like(f'%"importer": "{STATES_IMPORTER}"%'),
+        )
+        .order_by(Change.id.desc())
+        .limit(1)
+    )
+    if key is None:
+        raise InvalidInput(
+            "the COW state system has not been imported: import states2016.csv with "
+            "`alliancekb import cow-states PATH` first"
+        )
+    return str(key)
+
+
+Spells = list[tuple[dt.date, dt.date | None]]
+
+
+def system_states(session: Session, system: str) -> dict[int, tuple[str, Spells]]:
+    """Each state of the system by ccode: its stateabb and its spells (None: runs on)."""
+    found: dict[int, tuple[str, Spells]] = {}
+    rows = session.execute(
+        select(State.ccode, State.stateabb, SystemSpell.start_day, SystemSpell.end_day)
+        .join(SystemSpell, SystemSpell.state_id == State.id)
+        .join(Source, Source.id == SystemSpell.source_id)
+        .where(Source.key == system)
+        .order_by(State.ccode, SystemSpell.start_day)
+    )
+    for ccode, abb, start, end in rows:
+        found.setdefault(ccode, (abb, []))[1].append((start, end))
+    return found
+
+
+def common_years(a: Spells, b: Spells, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The years, within lo..hi, in which the two states are in the system on a common day,
+    as runs of consecutive years (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for s1, e1 in a:
+        for s2, e2 in b:
+            first = s1 if s1 > s2 else s2
+            if e1 is None:
+                last = e2
+            elif e2 is None:
+                last = e1
+            else:
+                last = e1 if e1 < e2 else e2
+            if last is not None and first > last:
+                continue
+            start = max(first.year, lo)
+            stop = min(last.year if last is not None else hi, hi)
+            if start <= stop:
+                runs.append((start, stop))
+    if len(runs) < 2:
+        return runs
+    runs.sort()
+    merged = [runs[0]]
+    for start, stop in runs[1:]:
+        if start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Coverage]:
+    """The sources asked for (default: every source of alliances), with their coverage."""
+    if wanted:
+        return coverages(session, list(dict.fromkeys(wanted)))
+    keys = session.scalars(
+        select(Source.key).where(Source.id.in_(select(Alliance.source_id))).order_by(Source.key)
+    )
+    return coverages(session, list(keys))
+
+
+def dyad_columns(prefixes: dict[str, str], short: bool) -> list[str]:
+    names = [SHORT_NAMES[o] if short else o for o in OBLIGATIONS]
+    columns = ["ccode1", "ccode2", "stateabb1", "stateabb2", "year"]
+    for prefix in prefixes.values():
+        columns += [f"{prefix}_alliance", *(f"{prefix}_{n}" for n in names)]
+    return columns
+
+
+class _Allied:
+    """One source's allied dyad-years, read in dyad order alongside the universe."""
+
+    def __init__(self, session: Session, source: str, directed: bool, period: Period) -> None:
+        self.source = source
+        self.rows = (
+            row for batch in dyad_year_batches(session, source, directed, period) for row in batch
+        )
+        self.pending: tuple[Any, ...] | None = next(self.rows, None)
+
+    def take(self, dyad: tuple[int, int], left_out: LeftOut) -> dict[int, tuple[Any, ...]]:
+        """The years and obligations of `dyad`; rows of earlier dyads are outside the universe."""
+        found: dict[int, tuple[Any, ...]] = {}
+        while self.pending is not None and (self.pending[0], self.pending[1]) <= dyad:
+            row = self.pending
+            if (row[0], row[1]) == dyad:
+                found[row[4]] = tuple(row[6:11])
+            else:
+                left_out.add(self.source)
+            self.pending = next(self.rows, None)
+        return found
+
+    def rest(self, left_out: LeftOut) -> None:
+        while self.pending is not None:
+            left_out.add(self.source)
+            self.pending = next(self.rows, None)
+
+
+def universe_dyad_lines(
+    session: Session,
+    universe: str,
+    sources: Sequence[str] = (),
+    directed: bool = False,
+    period: Period = Period.years(),
+    left_out: LeftOut | None = None,
+) -> tuple[dict[str, str], Iterator[list[str]]]:
+    """The universe's dyad-years as finished CSV lines in batches (header not included), and
+    the column prefix of each source. Directed: both orders, A's own obligations toward B;
+    undirected: ccode1 < ccode2, each obligation the maximum of both directions."""
+    system = system_source(session, universe)
+    chosen = alliance_sources(session, sources)
+    versions = dict(
+        session.execute(select(Source.key, Source.version).where(Source.key.in_(chosen)))
+        .tuples()
+        .all()
+    )
+    prefixes = column_prefixes(list(chosen), versions)
+    if period.asked_first is None or period.asked_last is None:
+        lo = min(c.first for c in chosen.values()) if chosen else 1816
+        hi = max(c.last_year for c in chosen.values()) if chosen else 2016
+        period = Period.years(period.asked_first or lo, period.asked_last or hi)
+    states = system_states(session, system)
+    return prefixes, _lines(session, states, chosen, directed, period, left_out or LeftOut())
+
+
+def _lines(
+    session: Session,
+    states: dict[int, tuple[str, Spells]],
+    chosen: dict[str, Coverage],
+    directed: bool,
+    period: Period,
+    left_out: LeftOut,
+) -> Iterator[list[str]]:
+    lo, hi = period.first_year, period.last_year
+    allied = [_Allied(session, key, directed, period) for key in chosen]
+    covs = list(chosen.values())
+    width = 1 + len(OBLIGATIONS)
+    unknown, zero = "," * width, ",0" * width
+    # Where any source's coverage begins or ends, the cells may change.
+    bounds = sorted({c.first for c in covs} | {c.last_year + 1 for c in covs})
+    year_text = {y: str(y) for y in range(lo, hi + 2)}
+    tails: dict[tuple[Any, ...], str] = {}
+    batch: list[str] = []
+    ccodes = sorted(states)
+    for c1 in ccodes:
+        abb1, spells1 = states[c1]
+        for c2 in ccodes:
+            if c2 == c1 or (not directed and c2 < c1):
+                continue
+            runs = common_years(spells1, states[c2][1], lo, hi)
+            found = [source.take((c1, c2), left_out) for source in allied]
+            inside = (
+                {y for first, last in runs for y in range(first, last + 1)} if any(found) else set()
+            )
+            for source, years_of in zip(allied, found, strict=True):
+                outside = sum(1 for y in years_of if y not in inside)
+                if outside:
+                    left_out.add(source.source, outside)
+            if not runs:
+                continue
+            head = f"{c1},{c2},{abb1},{states[c2][0]},"
+            spoken = [cov.covers_pair(c1, c2) for cov in covs]
+            special = {y for years_of in found for y in years_of}
+            for first, last in runs:
+                cuts = {first, last + 1}
+                cuts.update(b for b in bounds if first < b <= last)
+                for y in special:
+                    if first <= y <= last:
+                        cuts.update((y, y + 1))
+                edges = sorted(cuts)
+                for start, stop in pairwise(edges):
+                    state = tuple(
+                        (found[i].get(start) if start in found[i] else 0)
+                        if spoken[i] and cov.covers_year(start)
+                        else None
+                        for i, cov in enumerate(covs)
+                    )
+                    tail = tails.get(state)
+                    if tail is None:
+                        tail = tails[state] = _tail(state, unknown, zero)
+                    batch.extend([head + year_text[y] + tail for y in range(start, stop)])
+            if len(batch) >= 8192:
+                yield batch
+                batch = []
+    for source in allied:
+        source.rest(left_out)
+    if batch:
+        yield batch
+
+
+def _tail(state: tuple[Any, ...], unknown: str, zero: str) -> str:
+    """The cells after the year: per source unknown (None), no alliance (0) or its codes."""
+    parts = []
+    for cell in state:
+        if cell is None:
+            parts.append(unknown)
+        elif cell == 0:
+            parts.append(zero)
+        else:
+            parts.append(",1," + ",".join(_CELL[c] for c in cell))
+    return "".join(parts) + "\n"
+
+
+STATE_COLUMNS = (
+    "ccode",
+    "stateabb",
+    "year",
+    "source",
+    "in_system",
+    "alliances",
+    "allies",
+    "alliance",
+    *OBLIGATIONS,
+)
+
+
+def universe_state_years(
+    session: Session,
+    universe: str,
+    sources: Sequence[str] = (),
+    period: Period = Period.years(),
+) -> Iterator[dict[str, Any]]:
+    """Per state of the system, year and source: alliances in force, allies, an alliance
+    dummy and each obligation; 0 inside the source's coverage, empty (None) outside. A state
+    the source codes allied while outside the system (a government in exile) is kept, with
+    `in_system` 0."""
+    system = system_source(session, universe)
+    chosen = alliance_sources(session, sources)
+    states = system_states(session, system)
+    for key, cov in chosen.items():
+        lo = max(period.first_year, cov.first) if period.asked_first is None else period.first_year
+        hi = min(period.last_year, cov.last_year) if period.asked_last is None else period.last_year
+        years_asked = Period.years(lo, hi)
+        allied = _state_allied(session, key, years_asked)
+        codes_of: dict[int, dict[int, tuple[int, int, tuple[Any, ...]]]] = {}
+        abbs: dict[int, str] = {}
+        for ccode, abb, years in allied:
+            codes_of[ccode], abbs[ccode] = years, abb
+        for ccode in sorted(set(states) | set(codes_of)):
+            abb, spells = states.get(ccode, (abbs.get(ccode, ""), []))
+            member = {y for f, t in common_years(spells, spells, lo, hi) for y in range(f, t + 1)}
+            years_of = codes_of.get(ccode, {})
+            for year in sorted(member | set(years_of)):
+                row: dict[str, Any] = {
+                    "ccode": ccode,
+                    "stateabb": abb,
+                    "year": year,
+                    "source": key,
+                    "in_system": int(year in member),
+                }
+                if not (cov.covers_year(year) and cov.covers_state(ccode)):
+                    row.update(dict.fromkeys(STATE_COLUMNS[5:]))
+                else:
+                    n_alliances, n_allies, codes = years_of.get(year, (0, 0, (0,) * 5))
+                    row.update(alliances=n_alliances, allies=n_allies, alliance=int(n_allies > 0))
+                    row.update(zip(OBLIGATIONS, codes, strict=True))
+                yield row
+
+
+def _state_allied(
+    session: Session, source: str, period: Period
+) -> Iterator[tuple[int, str, dict[int, tuple[int, int, tuple[Any, ...]]]]]:
+    """Per state (ccode order): its abb and, per year, (alliances, allies, merged codes)."""
+    current: int | None = None
+    abb = ""
+    years: dict[int, tuple[set[str], set[int], tuple[Any, ...]]] = {}
+
+    def finish() -> dict[int, tuple[int, int, tuple[Any, ...]]]:
+        return {y: (len(k), len(a), c) for y, (k, a, c) in years.items()}
+
+    for batch in dyad_year_batches(session, source, True, period):
+        for row in batch:
+            if row[0] != current:
+                if current is not None:
+                    yield current, abb, finish()
+                current, abb, years = row[0], row[2], {}
+            keys = set(row[-1].split("; "))
+            codes = tuple(row[6:11])
+            entry = years.get(row[4])
+            if entry is None:
+                years[row[4]] = (keys, {row[1]}, codes)
+            else:
+                entry[0].update(keys)
+                entry[1].add(row[1])
+                years[row[4]] = (entry[0], entry[1], merge_all(entry[2], codes))
+    if current is not None:
+        yield current, abb, finish()
