@@ -316,3 +316,25 @@ def test_the_table_is_read_only_for_a_reference_the_database_lacks(db_url: str) 
         assert (code_table.cache_info().misses, code_table.cache_info().hits) == (1, 1)
     finally:
         kb.engine.dispose()
+
+
+@pytest.mark.reference
+def test_the_real_system_answers_by_common_names(cli: Cli, reference_data: Path) -> None:
+    """The issue's questions on the real COW state list and ATOP 5.1."""
+    for kind, name in (("cow-states", "cow/states2016.csv"), ("atop", "atop/atop5_1m.csv")):
+        assert cli("import", kind, str(reference_data / name)).exit_code == 0
+
+    def ccodes(*args: str) -> list[int]:
+        result = cli("allies", *args, "--source", "atop-5.1", "--format", "csv")
+        assert result.exit_code == 0, result.stderr
+        return [int(row["ccode"]) for row in csv.DictReader(result.stdout.splitlines())]
+
+    assert {2, 200, 220} <= set(ccodes("DEU", "--year", "2000"))  # NATO
+    assert 365 in ccodes("Viet Nam", "--year", "1985")  # the 1978 treaty
+    assert {200, 260} <= set(ccodes("United States", "--year", "1960"))
+    result = cli("allies", "Germany", "--year", "1985", "--source", "atop-5.1")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "note: 255 Germany was not a member of the state system in 1985; "
+        "West Germany (260 GFR) was\n",
+    )
