@@ -25,9 +25,9 @@ app = typer.Typer(
 def print_version(value: bool) -> None:
     """`--version`: the package's version, before any command (nothing else is imported)."""
     if value:
-        from alliancekb import __version__
+        import alliancekb
 
-        typer.echo(f"alliancekb {__version__}")
+        typer.echo(f"alliancekb {alliancekb.__version__}")
         raise typer.Exit()
 
 
