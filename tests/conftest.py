@@ -3,11 +3,17 @@
 PostgreSQL comes from $ALLIANCEKB_TEST_POSTGRES_URL (a database on the server the tests may
 create databases from, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Without it the
 PostgreSQL cases skip, except under CI (CI=true), where they fail: CI must run them.
-Each test gets a fresh database: a copy of a template migrated (and seeded) once per run.
+Each test gets a fresh database: a copy of a template migrated (and seeded) once per run (once
+per pytest-xdist worker: each has its own templates and temporary folder).
+
+Tests marked `slow` run under CI and with `--slow`; elsewhere they are skipped. Hypothesis runs
+the `ci` profile under CI (derandomized: the same examples every run) and `dev` elsewhere
+(random); HYPOTHESIS_PROFILE chooses another.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -16,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
@@ -31,6 +40,27 @@ PG_ENV = "ALLIANCEKB_TEST_POSTGRES_URL"
 DATA_ENV = "ALLIANCEKB_REFERENCE_DATA"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ["sqlite", "postgresql"]
+
+# Example counts stay as each test sets them; CI only fixes the draw, so a red CI is a real
+# regression that the next run shows again, not a new random input.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("dev", derandomize=False, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="also run the tests marked slow (CI always does)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if IN_CI or config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (CI runs it)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 def _missing(reason: str) -> None:
@@ -191,6 +221,11 @@ class Result:
     exit_code: int
     stdout: str
     stderr: str
+
+
+# typer's CliRunner builds the whole click command tree from the app on every invoke (about a
+# third of a short command's time in the tests); the tree is the same each time: build it once.
+typer.testing._get_command = functools.cache(typer.main.get_command)
 
 
 class Cli:

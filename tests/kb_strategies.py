@@ -82,10 +82,18 @@ def knowledge_base(draw: st.DrawFn) -> Data:
     src = st.sampled_from(source_keys)
     ccodes = draw(st.lists(st.integers(1000, 1999), min_size=2, max_size=5, unique=True))
     states = []
+    # Each reference (ccode, stateabb, ISO3, name) names one state: writers refuse a second.
+    taken = {str(c) for c in ccodes}
+
+    def fresh(strategy: st.SearchStrategy[str]) -> str:
+        value = draw(strategy.filter(lambda t: t.strip().casefold() not in taken))
+        taken.add(value.strip().casefold())
+        return value
+
     for ccode in ccodes:
         names = []
         for name, (start, end) in zip(
-            draw(st.lists(text, max_size=2, unique=True)),
+            [fresh(text) for _ in range(draw(st.integers(0, 2)))],
             [draw(dates(2)) for _ in range(2)],
             strict=False,
         ):
@@ -105,9 +113,11 @@ def knowledge_base(draw: st.DrawFn) -> Data:
             _drop_none(
                 {
                     "ccode": ccode,
-                    "stateabb": draw(st.from_regex(r"[A-Za-z]{2,8}", fullmatch=True)),
-                    "name": draw(text),
-                    "iso3": draw(st.none() | st.from_regex(r"[A-Z]{3}", fullmatch=True)),
+                    "stateabb": fresh(st.from_regex(r"[A-Za-z]{2,8}", fullmatch=True)),
+                    "name": fresh(text),
+                    "iso3": draw(
+                        st.none() | st.just(fresh(st.from_regex(r"[A-Z]{3}", fullmatch=True)))
+                    ),
                     "gwcode": draw(st.none() | st.integers(1, 99999)),
                     "source": draw(src),
                     "names": names or None,
@@ -140,7 +150,9 @@ def knowledge_base(draw: st.DrawFn) -> Data:
         span = draw(dates(4))
         ongoing = draw(st.booleans())
         pairs = draw(
-            st.lists(st.tuples(state, st.integers(0, 2)), min_size=2, max_size=4, unique=True)
+            st.lists(
+                st.tuples(state, st.integers(0, 2)), min_size=2, max_size=4, unique=True
+            ).filter(lambda ps: len({ccode for ccode, _ in ps}) >= 2)  # two states at least
         )
         members = []
         for ccode, phase in pairs:
@@ -171,9 +183,10 @@ def knowledge_base(draw: st.DrawFn) -> Data:
         a, b = draw(st.lists(state, min_size=2, max_size=2, unique=True))
         start, end = draw(dates(2))
         source = draw(src)
-        if (source, a, b, str(start)) in seen:
+        dyad = (source, min(a, b), max(a, b), str(start))  # unordered: [B, A] is [A, B]
+        if dyad in seen:
             continue
-        seen.add((source, a, b, str(start)))
+        seen.add(dyad)
         record = {
             "key": k,
             "states": [a, b],
@@ -345,8 +358,10 @@ def mutated(draw: st.DrawFn, data: Data, kind: str) -> tuple[Data, str]:
     candidates: list[tuple[str, Data, str, Any]] = []
     for rtype, record in records:
         if kind == "wrong type":
-            for field in record:
-                candidates.append((rtype, record, field, draw(st.sampled_from([{"a": 1}, [[1]]]))))
+            for field, value in record.items():
+                # A list keeps its length (a pair of states given as one item is two faults).
+                wrong = [[1], *value[1:]] if isinstance(value, list) else [[1]]
+                candidates.append((rtype, record, field, draw(st.sampled_from([{"a": 1}, wrong]))))
         elif kind == "bad date":
             for field in DATES[rtype]:
                 candidates.append((rtype, record, field, draw(st.sampled_from(BAD_DATES))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,7 @@ def second_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> 
     return url
 
 
-def exports(cli: Cli) -> dict[str, str]:
+def exports(cli: Cli) -> dict[str, list[dict[str, Any]]]:
     out = snapshot(cli)
     del out["history"]  # the change log is not part of the seed format
     assert set(out) == set(TABLES)

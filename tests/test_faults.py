@@ -99,12 +99,22 @@ def test_import_killed_mid_write_leaves_the_database_and_runs_again(
     assert again.stdout.startswith("imported atop-5.1 from atop.csv: 7,900 alliances, 23,061 ")
 
 
+def _letters(number: int) -> str:
+    """A stateabb of its own for each number (BIGA, BIGB, ...): one state per reference."""
+    letters = ""
+    while True:
+        number, rest = divmod(number, 26)
+        letters += chr(ord("A") + rest)
+        if not number:
+            return "BIG" + letters
+
+
 def big_seed(path: Path, states: int = 150, treaties: int = 600) -> Path:
     source = {"key": "big", "title": "Big", "citation": "Big seed.", "coverage_start": 1900}
     data = {
         "sources": [source],
         "states": [
-            {"ccode": 2000 + i, "stateabb": "BIG", "name": f"State {i}", "source": "big"}
+            {"ccode": 2000 + i, "stateabb": _letters(i), "name": f"State {i}", "source": "big"}
             for i in range(states)
         ],
         "treaties": [
@@ -230,28 +240,66 @@ def test_migration_killed_half_way_is_rolled_back_and_runs_again(
         engine.dispose()
 
 
+HELD_OPEN = """
+import sys, time
+from pathlib import Path
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+holding, release = Path(sys.argv[1]), Path(sys.argv[2])
+
+@event.listens_for(Session, "before_commit")
+def hold_open(session):
+    # Inside the write transaction, every row written, the write lock held: wait here.
+    if holding.exists():
+        return
+    holding.touch()
+    began = time.monotonic()
+    while not release.exists() and time.monotonic() - began < 60:  # readers that wait fail
+        time.sleep(0.01)
+
+from alliancekb.cli import app
+app(sys.argv[3:])
+"""
+READS_WHILE_HELD = 6
+
+
 def test_readers_keep_reading_while_a_writer_imports(
-    cli: Cli, db_url: str, synthetic: Path
+    cli: Cli, db_url: str, synthetic: Path, tmp_path: Path
 ) -> None:
+    """The writer is held inside its write transaction (every row written, the lock held) until
+    the readers have run: no reader waits for it, fails, or sees its uncommitted rows."""
     assert cli("import", "cow-states", str(synthetic / "states.csv")).exit_code == 0
-    writer = start(db_url, "import", "atop", str(synthetic / "atop.csv"))
-    reads, failures = 0, []
     queries = [
         ["allies", "VNM", "--year", "1985", "-f", "csv"],
         ["alliances", "--year", "1980", "-f", "csv"],
         ["treaties", "--state", "VNM", "-f", "csv"],
     ]
+    before = [cli(*query).stdout for query in queries]
+    holding, release = tmp_path / "holding", tmp_path / "release"
+    command = [sys.executable, "-c", HELD_OPEN, str(holding), str(release), "--db", db_url]
+    writer = subprocess.Popen(
+        [*command, "import", "atop", str(synthetic / "atop.csv")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     held = writing(db_url)
-    during = 0
-    while writer.poll() is None:
-        locked = held()
-        result = cli(*queries[reads % len(queries)])
-        reads += 1
-        during += locked
-        if result.exit_code != 0 or result.stderr:
-            failures.append(result.stderr)
-    _out, err = writer.communicate()
+    try:
+        began = time.monotonic()
+        while not holding.exists():
+            assert writer.poll() is None, writer.communicate()
+            assert time.monotonic() - began < 120
+            time.sleep(0.02)
+        assert held()
+        for n in range(READS_WHILE_HELD):
+            query = queries[n % len(queries)]
+            result = cli(*query)
+            assert (result.exit_code, result.stderr) == (0, ""), query
+            assert result.stdout == before[n % len(queries)], query  # nothing uncommitted
+            assert held() and writer.poll() is None  # the writer still held the lock
+    finally:
+        release.touch()
+        out, err = writer.communicate(timeout=120)
     assert (writer.returncode, err) == (0, b"")
-    assert failures == []
-    print(f"readers: {reads} reads while the import ran, {during} while it held the write lock")
-    assert during >= 3
+    assert out.startswith(b"imported atop-5.1 from atop.csv: 7,900 alliances, 23,061 ")
+    assert cli(*queries[1]).stdout != before[1]  # committed: now every reader sees it
+    print(f"readers: {READS_WHILE_HELD} reads while the import held the write lock")

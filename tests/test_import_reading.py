@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from alliancekb.errors import InvalidInput
 from alliancekb.importers.atop import MISSING, _Rows
-from alliancekb.importers.common import CsvRows, Fields, Layout, quick_cells, stored
+from alliancekb.importers.csvfile import CsvRows, Layout, quick_cells
+from alliancekb.importers.fields import Fields
+from alliancekb.importers.rows import stored
 
 LAYOUT = Layout("test layout", ("a", "b", "c"), "import test")
 CELLS = st.sampled_from(["", " ", "1", "x y", "1.5", '"q"', '"a,b"', '"line\nbreak"', 'a"b', "é"])

@@ -89,8 +89,9 @@ def test_atop_directed_dyad_years_match_the_published_data(
     atop = reference_data / "atop" / "atop5_1m.csv"
     out = ok(real, "import", "atop", str(atop))
     assert out == (
-        "imported atop-5.1 from atop5_1m.csv: 789 alliances, 2,509 memberships of 207 states; "
-        "skipped 1 membership: member 8152 is not a COW state code (atopid 1320, line 203)\n"
+        "imported atop-5.1 from atop5_1m.csv: 788 alliances, 2,508 memberships of 207 states; "
+        "skipped 1 membership: member 8152 is not a COW state code (atopid 1320, line 203); "
+        "left out 1 alliance with fewer than 2 member states (atopid 1320, line 202)\n"
     )
     rows = csv_rows(real, "export", "dyad-years", "--source", "atop-5.1", "--directed")
     ours = {

@@ -7,7 +7,8 @@
   range) is refused: exit 1, one line starting "error: ", no traceback, database unchanged.
 - The same for ATOP, COW and COW-states rows mutated from the small fixture files.
 
-One settings profile, fixed example counts: CI runs exactly these (about two minutes).
+Fixed example counts; under CI the `ci` profile (tests/conftest.py) derandomizes them, so CI
+runs the same examples every time.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy import Engine, text
 
 from alliancekb.database.engine import make_engine
 from alliancekb.database.models import Base
-from conftest import BACKENDS, Cli, PostgresServer, Templates
+from conftest import BACKENDS, IN_CI, Cli, PostgresServer, Templates
 from import_helpers import ATOP, COW, STATES
 from kb_strategies import MUTATIONS, knowledge_base, mutated
 from reliability_helpers import Snapshots
@@ -44,7 +45,6 @@ def _settings(examples: int) -> settings:
     return settings(
         max_examples=examples,
         deadline=None,
-        derandomize=False,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,
             HealthCheck.too_slow,
@@ -52,6 +52,16 @@ def _settings(examples: int) -> settings:
             HealthCheck.filter_too_much,
         ],
     )
+
+
+def test_ci_draws_the_same_examples_every_run() -> None:
+    """Under CI every property test runs derandomized, at its own fixed count, with no deadline
+    (a slow shared machine is not a failure); elsewhere the examples are random."""
+    ci = settings.get_profile("ci")
+    assert (ci.derandomize, ci.deadline, ci.database) == (True, None, None)
+    assert settings.default.derandomize is IN_CI
+    ours = _settings(ROUND_TRIPS)
+    assert (ours.derandomize, ours.max_examples, ours.deadline) == (IN_CI, ROUND_TRIPS, None)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,6 +78,14 @@ class Database:
         self.cli = Cli(url)
         self.engine: Engine = make_engine(url)
         self.snapshots = Snapshots(url)
+        self._unchanged: dict[str, list[dict[str, Any]]] | None = None
+
+    def unchanged(self) -> dict[str, list[dict[str, Any]]]:
+        """The snapshot taken before the first refusal: every later refusal must leave exactly
+        this (one snapshot for the module instead of one more per example)."""
+        if self._unchanged is None:
+            self._unchanged = self.snapshots()
+        return self._unchanged
 
     def empty(self) -> None:
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
@@ -186,7 +204,7 @@ def seeded(
 def test_one_invalid_field_is_refused_and_nothing_written(
     seeded: Database, tmp_path: Path, kind: str, data: st.DataObject
 ) -> None:
-    before = seeded.snapshots()
+    before = seeded.unchanged()
     valid = data.draw(knowledge_base(), label="valid")
     bad, what = data.draw(mutated(valid, kind), label="mutation")
     suffix = data.draw(st.sampled_from([".yaml", ".json"]), label="format")
@@ -331,7 +349,7 @@ def test_one_invalid_row_is_refused_and_nothing_written(
     imported: Database, tmp_path: Path, kind: str, data: st.DataObject
 ) -> None:
     fmt, content, what = data.draw(mutated_rows(kind))
-    before = imported.snapshots()
+    before = imported.unchanged()
     path = tmp_path / f"{fmt}.csv"
     path.write_text(content, encoding="utf-8")
     result = imported.cli("import", fmt, str(path))

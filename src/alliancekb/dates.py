@@ -93,3 +93,15 @@ def first_day(text: str) -> dt.date:
 
 def last_day(text: str | None) -> dt.date | None:
     return None if text is None else PartialDate.parse(text).last_day
+
+
+def outside(
+    start: PartialDate, end: PartialDate | None, m_start: PartialDate, m_end: PartialDate | None
+) -> str | None:
+    """How a member's dates fall outside its alliance's ('starts before', 'ends after'), or
+    None: outside only when no day the member's dates can mean is inside."""
+    if m_start.last_day < start.first_day:
+        return "starts before"
+    if end is not None and (m_end is None or m_end.first_day > end.last_day):
+        return "ends after"
+    return None

@@ -69,3 +69,15 @@ class DataWouldBeLost(AllianceKBError):
             f"downgrading to {revision} would drop {total} record{'' if total == 1 else 's'} "
             f"({counts}): pass drop_data=True to drop them"
         )
+
+
+class WouldLoseWork(AllianceKBError):
+    """A write would undo work recorded since (an analyst's edits): nothing is written.
+
+    `what` is the message without its advice, for a caller that words the way on in its own
+    terms (the CLI names its option).
+    """
+
+    def __init__(self, what: str, advice: str) -> None:
+        super().__init__(f"{what}; {advice}")
+        self.what = what

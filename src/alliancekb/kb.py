@@ -140,9 +140,7 @@ class KnowledgeBase(Exports):
         from alliancekb.records.writer import WriteContext
 
         verb = "amend" if update else "add"
-        context = WriteContext(command=command or f"{kind} {verb} --file {path}")
-        if by:
-            context.by = by
+        context = WriteContext(command=command or f"{kind} {verb} --file {path}", by=by or "")
         return records.write_records(
             self.engine, kind, path, context, update=update, dry_run=dry_run
         )
@@ -171,10 +169,13 @@ class KnowledgeBase(Exports):
         *,
         command: str | None = None,
         progress: Progress | None = None,
+        replace_edits: bool = False,
     ) -> ImportSummary:
         """Import an ATOP (`atop`), COW alliance (`cow`) or COW state (`cow-states`) file.
 
         Creates or replaces its source in one transaction; the same file again changes nothing.
+        Edits made by hand to the source's alliances since its last import raise WouldLoseWork
+        unless `replace_edits`.
         """
         from alliancekb.importers import FORMATS, import_file
         from alliancekb.records.writer import WriteContext
@@ -182,7 +183,14 @@ class KnowledgeBase(Exports):
         if fmt not in FORMATS:
             raise unknown("dataset", fmt, FORMATS)
         context = WriteContext(command=command or f"import {fmt} {path}")
-        return import_file(self.engine, fmt, path, context, progress or _no_progress)
+        return import_file(
+            self.engine,
+            fmt,
+            path,
+            context,
+            progress or _no_progress,
+            replace_edits=replace_edits,
+        )
 
     # --- listings ----------------------------------------------------------------------------
     def _listing(

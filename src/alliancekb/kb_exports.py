@@ -22,7 +22,7 @@ from alliancekb.errors import (
     WriteRefused,
 )
 from alliancekb.formats import FILE_FORMATS
-from alliancekb.records.kinds import PANELS, TABLES
+from alliancekb.records.kinds import PANELS, TABLES, UNIVERSES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -84,6 +84,8 @@ class Exports:
     """The formats `export_to` writes."""
     DUMP_FORMATS = DUMP_FORMATS
     """The formats `dump` writes."""
+    UNIVERSES = UNIVERSES
+    """The state systems `export_universe` draws every dyad and state from."""
 
     def __init__(self, engine: Engine, url: str, created: bool = False) -> None:
         self.engine = engine
@@ -217,6 +219,51 @@ class Exports:
             names = self.columns(table) if table in PANELS else None
             return write_rows(rows, fmt, handle, columns=names, raw=raw)
 
+    @translated
+    def export_universe(
+        self,
+        table: str,
+        universe: str,
+        out: TextIO | Path,
+        fmt: str = "csv",
+        *,
+        sources: list[str] | None = None,
+        directed: bool = False,
+        first: int | None = None,
+        last: int | None = None,
+        short_names: bool = False,
+    ) -> tuple[int, dict[str, int]]:
+        """Write a panel over the whole state system (`dyad-years` or `state-years` of the
+        `universe`, each source's columns, 0 inside its coverage, empty outside); return the
+        rows written and, per source, the allied dyad-years outside the universe."""
+        from alliancekb.analysis import universe as panel
+        from alliancekb.analysis.rules import Period
+        from alliancekb.database.engine import read_session
+        from alliancekb.formats import write_batches, write_csv_lines, write_rows
+
+        if fmt not in FILE_FORMATS:
+            raise unknown("export format", fmt, FILE_FORMATS)
+        if table not in PANELS:
+            raise unknown("panel", table, PANELS)
+        period = Period.years(first, last)
+        left_out = panel.LeftOut()
+        with self._destination(out) as handle, read_session(self.engine) as session:
+            if table == "state-years":
+                if directed:
+                    raise InvalidInput("directed is for the dyad-years panel, not state-years")
+                rows = panel.universe_state_years(session, universe, sources or [], period)
+                count = write_rows(rows, fmt, handle, columns=list(panel.STATE_COLUMNS))
+                return count, {}
+            prefixes, batches = panel.universe_dyad_lines(
+                session, universe, sources or [], directed, period, left_out
+            )
+            columns = panel.dyad_columns(prefixes, short_names)
+            if fmt == "csv":
+                count = write_csv_lines(batches, columns, handle)
+            else:
+                count = write_batches(map(panel.parse_lines, batches), columns, fmt, handle)
+        return count, left_out.rows
+
     @contextmanager
     def _destination(self, out: TextIO | Path) -> Iterator[TextIO]:
         if isinstance(out, Path):
@@ -332,10 +379,10 @@ class Exports:
         sources: list[str] | None = None,
     ) -> Timeline:
         """Draw STATE's timeline into OUT (.svg or .png), written whole; return what it shows."""
-        from alliancekb.analysis.timeline import render
+        fmt = self.picture_format(out)  # matplotlib is there: drawing can be imported
+        from alliancekb.analysis.drawing import draw
 
-        fmt = self.picture_format(out)
         outputs.check(out, self.database_file)
         drawn = self.timeline(state, first, last, sources)
-        outputs.write_bytes(out, render(drawn, fmt), self.database_file)
+        outputs.write_bytes(out, draw(drawn, fmt), self.database_file)
         return drawn

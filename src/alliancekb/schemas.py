@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from alliancekb.dates import FORMAT_HINT, PartialDate, parse_optional
+from alliancekb.dates import FORMAT_HINT, PartialDate, outside, parse_optional
 
 
 def _coerce_date(value: Any) -> Any:
@@ -196,17 +196,18 @@ def check_members(alliance: AllianceIn, states: list[object]) -> None:
     for index, member in enumerate(alliance.members):
         m_start, m_end = PartialDate.parse(member.start), parse_optional(member.end)
         where = f"members[{index}]: {member.state} {_span(member.start, member.end)}"
-        if m_start.last_day < start.first_day:
+        side = outside(start, end, m_start, m_end)
+        if side is not None:
             raise ValueError(
-                f"{where} starts before the alliance {_span(alliance.start, alliance.end)}: "
-                "fix the member's or the alliance's dates"
-            )
-        if end is not None and (m_end is None or m_end.first_day > end.last_day):
-            raise ValueError(
-                f"{where} ends after the alliance {_span(alliance.start, alliance.end)}: "
+                f"{where} {side} the alliance {_span(alliance.start, alliance.end)}: "
                 "fix the member's or the alliance's dates"
             )
         spans.append((states[index], member.phase, m_start, m_end, index))
+    if len(set(states)) < 2:
+        raise ValueError(
+            f"members: {alliance.members[0].state} is the only state: an alliance needs at "
+            "least two different states; add the other member or drop the record"
+        )
     for a in spans:
         for b in spans:
             if a[4] < b[4] and a[:2] == b[:2] and _overlap(a[2], a[3], b[2], b[3]):

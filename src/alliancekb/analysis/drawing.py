@@ -1,6 +1,7 @@
 """Drawing a gathered Timeline with matplotlib (the optional `plot` extra).
 
-Imported only by `timeline.render`, after matplotlib is known to be there. No pyplot: a bare
+Imported only by `KnowledgeBase.timeline_picture`, once matplotlib is known to be there (the
+timeline module gathers the data and never imports this one). No pyplot: a bare
 Figure keeps no global state, so drawing twice in one process gives the same bytes.
 """
 

@@ -9,7 +9,7 @@ streaming pass, so memory holds one dyad at a time, however large the data.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
+from itertools import count, pairwise
 from typing import Any
 
 from sqlalchemy import Integer, String, cast, select
@@ -91,6 +91,9 @@ class _Alignments:
         )
 
 
+_CURSORS = count()
+
+
 def _pairs(session: Session, source: str | None, directed: bool) -> Iterator[tuple[Any, ...]]:
     """Each pair of memberships of one alliance and phase, ordered by source and dyad.
 
@@ -125,7 +128,8 @@ def _pairs(session: Session, source: str | None, directed: bool) -> Iterator[tup
     driver = connection.connection.driver_connection
     assert driver is not None
     if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="alliancekb_pairs")  # server-side: flat memory
+        # Server-side (flat memory), named per call: a universe panel reads several at once.
+        cursor = driver.cursor(name=f"alliancekb_pairs_{next(_CURSORS)}")
     else:
         cursor = driver.cursor()
     try:

@@ -339,13 +339,3 @@ def require_matplotlib() -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise PlotUnavailable(INSTALL_HINT) from None
-
-
-def render(timeline: Timeline, fmt: str) -> bytes:
-    """The picture as SVG (text kept as text) or PNG bytes."""
-    if fmt not in FORMATS:
-        raise AllianceKBError(f"cannot draw '{fmt}': use one of {', '.join(FORMATS)}")
-    require_matplotlib()
-    from alliancekb.analysis.drawing import draw
-
-    return draw(timeline, fmt)

@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from alliancekb.analysis.panels import dyad_year_batches
 from alliancekb.analysis.rules import Coverage, Period, coverages, merge_all
-from alliancekb.database.models import OBLIGATIONS, Alliance, Change, Source, State, SystemSpell
+from alliancekb.database.models import OBLIGATIONS, Alliance, Source, State, SystemSpell
 from alliancekb.errors import InvalidInput, NotFound
+from alliancekb.importers.sources import imported_state_system
+from alliancekb.records.kinds import UNIVERSES
 
-UNIVERSES = ("cow",)
 SHORT_NAMES = {
     "defense": "defense",
     "offense": "offense",
@@ -37,7 +38,6 @@ SHORT_NAMES = {
     "consultation": "consul",
 }
 """The codebooks' short names (ATOP's file and peacesciencer: atop_neutral, atop_consul)."""
-STATES_IMPORTER = "cow-states"
 _CELL = {None: "", 0: "0", 1: "1"}
 
 
@@ -74,21 +74,13 @@ def system_source(session: Session, universe: str) -> str:
     cow-states` wrote last (a seed's handful of states is no universe)."""
     if universe not in UNIVERSES:
         raise NotFound(f"unknown universe '{universe}' (known: {', '.join(UNIVERSES)})")
-    key = session.scalar(
-        select(Change.record_key)
-        .where(
-            Change.record_type == "source",
-            Change.after.like(f'%"importer": "{STATES_IMPORTER}"%'),
-        )
-        .order_by(Change.id.desc())
-        .limit(1)
-    )
+    key = imported_state_system(session)
     if key is None:
         raise InvalidInput(
             "the COW state system has not been imported: import states2016.csv with "
             "`alliancekb import cow-states PATH` first"
         )
-    return str(key)
+    return key
 
 
 Spells = list[tuple[dt.date, dt.date | None]]
@@ -150,6 +142,17 @@ def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Cover
     return coverages(session, list(keys))
 
 
+def parse_lines(lines: list[str]) -> list[tuple[Any, ...]]:
+    """Finished CSV lines back as tuples (JSON output): numbers, stateabbs, None for empty."""
+    return [
+        tuple(
+            cell if i in (2, 3) else int(cell) if cell else None
+            for i, cell in enumerate(line.rstrip("\n").split(","))
+        )
+        for line in lines
+    ]
+
+
 def dyad_columns(prefixes: dict[str, str], short: bool) -> list[str]:
     names = [SHORT_NAMES[o] if short else o for o in OBLIGATIONS]
     columns = ["ccode1", "ccode2", "stateabb1", "stateabb2", "year"]
@@ -168,16 +171,17 @@ class _Allied:
         )
         self.pending: tuple[Any, ...] | None = next(self.rows, None)
 
-    def take(self, dyad: tuple[int, int], left_out: LeftOut) -> dict[int, tuple[Any, ...]]:
-        """The years and obligations of `dyad`; rows of earlier dyads are outside the universe."""
+    def take(self, c1: int, c2: int, left_out: LeftOut) -> dict[int, tuple[Any, ...]]:
+        """The years and obligations of the dyad; rows of earlier dyads are outside the
+        universe."""
         found: dict[int, tuple[Any, ...]] = {}
-        while self.pending is not None and (self.pending[0], self.pending[1]) <= dyad:
-            row = self.pending
-            if (row[0], row[1]) == dyad:
+        row = self.pending
+        while row is not None and (row[0] < c1 or (row[0] == c1 and row[1] <= c2)):
+            if row[0] == c1 and row[1] == c2:
                 found[row[4]] = tuple(row[6:11])
             else:
                 left_out.add(self.source)
-            self.pending = next(self.rows, None)
+            row = self.pending = next(self.rows, None)
         return found
 
     def rest(self, left_out: LeftOut) -> None:
@@ -199,11 +203,12 @@ def universe_dyad_lines(
     undirected: ccode1 < ccode2, each obligation the maximum of both directions."""
     system = system_source(session, universe)
     chosen = alliance_sources(session, sources)
-    versions = dict(
-        session.execute(select(Source.key, Source.version).where(Source.key.in_(chosen)))
-        .tuples()
-        .all()
-    )
+    versions: dict[str, str | None] = {
+        key: version
+        for key, version in session.execute(
+            select(Source.key, Source.version).where(Source.key.in_(chosen))
+        )
+    }
     prefixes = column_prefixes(list(chosen), versions)
     if period.asked_first is None or period.asked_last is None:
         lo = min(c.first for c in chosen.values()) if chosen else 1816
@@ -224,12 +229,39 @@ def _lines(
     lo, hi = period.first_year, period.last_year
     allied = [_Allied(session, key, directed, period) for key in chosen]
     covs = list(chosen.values())
+    years_of_cov = [(c.first, c.last_year) for c in covs]
     width = 1 + len(OBLIGATIONS)
     unknown, zero = "," * width, ",0" * width
     # Where any source's coverage begins or ends, the cells may change.
     bounds = sorted({c.first for c in covs} | {c.last_year + 1 for c in covs})
     year_text = {y: str(y) for y in range(lo, hi + 2)}
     tails: dict[tuple[Any, ...], str] = {}
+    # A dyad no source codes allied: its cells after the ccodes depend only on its years and
+    # on which sources speak for it, so many dyads share one list of finished suffixes.
+    plain: dict[tuple[Any, ...], list[str]] = {}
+
+    def suffixes(
+        runs: list[tuple[int, int]], spoken: tuple[bool, ...], found: list[dict[int, Any]]
+    ) -> list[str]:
+        out: list[str] = []
+        special = {y for years_of in found for y in years_of}
+        for first, last in runs:
+            cuts = {first, last + 1}
+            cuts.update(b for b in bounds if first < b <= last)
+            cuts.update(c for y in special if first <= y <= last for c in (y, y + 1))
+            for start, stop in pairwise(sorted(cuts)):
+                state = tuple(
+                    (found[i].get(start, 0) if found[i] else 0)
+                    if spoken[i] and years_of_cov[i][0] <= start <= years_of_cov[i][1]
+                    else None
+                    for i in range(len(covs))
+                )
+                tail = tails.get(state)
+                if tail is None:
+                    tail = tails[state] = _tail(state, unknown, zero)
+                out.extend([year_text[y] + tail for y in range(start, stop)])
+        return out
+
     batch: list[str] = []
     ccodes = sorted(states)
     for c1 in ccodes:
@@ -238,37 +270,25 @@ def _lines(
             if c2 == c1 or (not directed and c2 < c1):
                 continue
             runs = common_years(spells1, states[c2][1], lo, hi)
-            found = [source.take((c1, c2), left_out) for source in allied]
-            inside = (
-                {y for first, last in runs for y in range(first, last + 1)} if any(found) else set()
-            )
-            for source, years_of in zip(allied, found, strict=True):
-                outside = sum(1 for y in years_of if y not in inside)
-                if outside:
-                    left_out.add(source.source, outside)
+            found = [source.take(c1, c2, left_out) for source in allied]
+            if any(found):
+                inside = {y for first, last in runs for y in range(first, last + 1)}
+                for source, years_of in zip(allied, found, strict=True):
+                    outside = sum(1 for y in years_of if y not in inside)
+                    if outside:
+                        left_out.add(source.source, outside)
             if not runs:
                 continue
             head = f"{c1},{c2},{abb1},{states[c2][0]},"
-            spoken = [cov.covers_pair(c1, c2) for cov in covs]
-            special = {y for years_of in found for y in years_of}
-            for first, last in runs:
-                cuts = {first, last + 1}
-                cuts.update(b for b in bounds if first < b <= last)
-                for y in special:
-                    if first <= y <= last:
-                        cuts.update((y, y + 1))
-                edges = sorted(cuts)
-                for start, stop in pairwise(edges):
-                    state = tuple(
-                        (found[i].get(start) if start in found[i] else 0)
-                        if spoken[i] and cov.covers_year(start)
-                        else None
-                        for i, cov in enumerate(covs)
-                    )
-                    tail = tails.get(state)
-                    if tail is None:
-                        tail = tails[state] = _tail(state, unknown, zero)
-                    batch.extend([head + year_text[y] + tail for y in range(start, stop)])
+            spoken = tuple(cov.covers_pair(c1, c2) for cov in covs)
+            if any(found):
+                ends = suffixes(runs, spoken, found)
+            else:
+                key = (*runs, spoken)
+                ends = plain.get(key)  # type: ignore[assignment]
+                if ends is None:
+                    ends = plain[key] = suffixes(runs, spoken, found)
+            batch.extend([head + end for end in ends])
             if len(batch) >= 8192:
                 yield batch
                 batch = []

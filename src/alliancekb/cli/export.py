@@ -9,12 +9,15 @@ from typing import Annotated
 
 import typer
 
-from alliancekb.cli.common import RawOpt, SourceOpt, fail, handle_errors, open_kb, say, years
+from alliancekb.cli.common import RawOpt, fail, handle_errors, open_kb, say, years
 from alliancekb.formats import ExportFormat
 from alliancekb.kb import KnowledgeBase
 
 Table = StrEnum(  # type: ignore[misc]
     "Table", [(name, name) for name in (*KnowledgeBase.TABLES, *KnowledgeBase.PANELS)]
+)
+Universe = StrEnum(  # type: ignore[misc]
+    "Universe", [(name, name) for name in KnowledgeBase.UNIVERSES]
 )
 DumpFormat = StrEnum(  # type: ignore[misc]
     "DumpFormat", [(name, name) for name in KnowledgeBase.DUMP_FORMATS]
@@ -31,7 +34,28 @@ def export_table(
     table: Annotated[Table, typer.Argument(help="What to export.")],
     out: OutOpt = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat("csv"),
-    source: SourceOpt = None,
+    sources: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="Panels: this source's alliances (with --universe: repeat for columns side by "
+            "side; default every source).",
+        ),
+    ] = None,
+    universe: Annotated[
+        Universe | None,
+        typer.Option(
+            "--universe",
+            help="Panels: every dyad (state) of this state system, 0 where a source codes no "
+            "alliance, empty where it does not speak.",
+        ),
+    ] = None,
+    short_names: Annotated[
+        bool,
+        typer.Option(
+            "--short-names", help="Universe dyad-years: the codebooks' names (atop_neutral)."
+        ),
+    ] = False,
     directed: Annotated[
         bool, typer.Option("--directed", help="dyad-years: both directions (A's obligations).")
     ] = False,
@@ -48,9 +72,22 @@ def export_table(
     Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv
     """
     name = str(table)
-    if name not in KnowledgeBase.PANELS and (source or directed or first or last):
-        raise fail(f"--source, --directed, --from and --to are for panels, not {name}")
+    if name not in KnowledgeBase.PANELS and (sources or directed or first or last or universe):
+        raise fail(f"--source, --universe, --directed, --from and --to are for panels, not {name}")
     years(first, last)
+    if universe is not None:
+        _universe(
+            ctx, name, str(universe), out, str(fmt), sources, directed, first, last, short_names
+        )
+        return
+    if short_names:
+        raise fail("--short-names is for the --universe panels")
+    if sources and len(sources) > 1:
+        raise fail(
+            f"--source {sources[1]}: the allied-pairs panel takes one source; "
+            "--universe cow puts several side by side"
+        )
+    source = sources[0] if sources else None
     kb = open_kb(ctx)
     count = kb.export_to(
         name,
@@ -62,6 +99,40 @@ def export_table(
         last=last,
         raw=raw,
     )
+    if out is not None:
+        say(f"wrote {count} rows to {out}", err=True)
+
+
+def _universe(
+    ctx: typer.Context,
+    table: str,
+    universe: str,
+    out: Path | None,
+    fmt: str,
+    sources: list[str] | None,
+    directed: bool,
+    first: int | None,
+    last: int | None,
+    short_names: bool,
+) -> None:
+    kb = open_kb(ctx)
+    count, left_out = kb.export_universe(
+        table,
+        universe,
+        out if out is not None else sys.stdout,
+        fmt,
+        sources=sources,
+        directed=directed and table == "dyad-years",
+        first=first,
+        last=last,
+        short_names=short_names,
+    )
+    for source, n in left_out.items():
+        say(
+            f"note: {n:,} allied dyad-years of {source} are outside the {universe} universe "
+            "(a member outside the state system that year, such as a government in exile)",
+            err=True,
+        )
     if out is not None:
         say(f"wrote {count} rows to {out}", err=True)
 

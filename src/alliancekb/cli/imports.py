@@ -21,6 +21,14 @@ app = typer.Typer(
 )
 
 PathArg = Annotated[Path, typer.Argument(help="The CSV file, as published.", metavar="PATH")]
+ReplaceEditsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace-edits",
+        help="Replace the source's alliances even where they were added or amended by hand "
+        "since its last import (history keeps what they were).",
+    ),
+]
 
 
 @contextmanager
@@ -45,6 +53,11 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _few(keys: list[str], shown: int = 5) -> str:
+    more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+    return ", ".join(keys[:shown]) + more
+
+
 def summary_line(summary: ImportSummary) -> str:
     """The one line an import ends with."""
     name = summary.path.name
@@ -65,34 +78,61 @@ def summary_line(summary: ImportSummary) -> str:
         line += f"; linked to treaties: {shown}{more}"
     for reason, items in summary.skipped.items():
         line += f"; skipped {_count(len(items), 'membership')}: {reason} ({'; '.join(items)})"
+    if summary.left_out:
+        line += (
+            f"; left out {_count(len(summary.left_out), 'alliance')} with fewer than 2 member "
+            f"states ({'; '.join(summary.left_out)})"
+        )
+    if summary.removed:
+        line += f"; removed {_count(len(summary.removed), 'alliance')} ({_few(summary.removed)})"
+    if summary.reverted:
+        line += f"; undid {_count(len(summary.reverted), 'edit')} ({_few(summary.reverted)})"
+    if summary.redated:
+        line += (
+            f"; dated {_count(len(summary.redated), 'alliance')} to hold "
+            f"{'its' if len(summary.redated) == 1 else 'their'} members, as the file's alliance "
+            f"dates do not ({', '.join(summary.redated)})"
+        )
     return line
 
 
-def _run(ctx: typer.Context, fmt: str, path: Path) -> None:
+def _run(ctx: typer.Context, fmt: str, path: Path, replace_edits: bool = False) -> None:
+    from alliancekb.errors import WouldLoseWork
+
     kb = open_kb(ctx)
-    with _progress(f"import {fmt}") as progress:
-        summary = kb.import_file(fmt, path, command=f"import {fmt} {path}", progress=progress)
+    command = f"import {fmt} {path}"
+    try:
+        with _progress(f"import {fmt}") as progress:
+            summary = kb.import_file(
+                fmt, path, command=command, progress=progress, replace_edits=replace_edits
+            )
+    except WouldLoseWork as exc:
+        raise WouldLoseWork(
+            exc.what,
+            "keep them under a source of your own, or replace them with "
+            f"`alliancekb {command} --replace-edits` (history keeps what they were)",
+        ) from None
     say(summary_line(summary))
 
 
 @app.command("atop")
 @handle_errors
-def import_atop(ctx: typer.Context, path: PathArg) -> None:
+def import_atop(ctx: typer.Context, path: PathArg, replace_edits: ReplaceEditsOpt = False) -> None:
     """Import ATOP 5.x member-level data (atop5_1m.csv) as source atop-VERSION.
 
     Example: alliancekb import atop ../shared/data/atop/atop5_1m.csv
     """
-    _run(ctx, "atop", path)
+    _run(ctx, "atop", path, replace_edits)
 
 
 @app.command("cow")
 @handle_errors
-def import_cow(ctx: typer.Context, path: PathArg) -> None:
+def import_cow(ctx: typer.Context, path: PathArg, replace_edits: ReplaceEditsOpt = False) -> None:
     """Import COW Formal Alliances member-level data (alliance_v4.1_by_member.csv).
 
     Example: alliancekb import cow ../shared/data/cow/alliance_v4.1_by_member.csv
     """
-    _run(ctx, "cow", path)
+    _run(ctx, "cow", path, replace_edits)
 
 
 @app.command("cow-states")

@@ -1,33 +1,24 @@
 """`db check`: what the database itself should never hold, looked for row by row.
 
 Orphans (a foreign key naming no row), inverted date ranges, overlapping memberships of a state
-in the same alliance and phase, and a schema that is not current. On PostgreSQL the constraints
+in the same alliance and phase, and a schema that is not current; then each record's own
+consistency (database/consistency.py). On PostgreSQL the constraints
 refuse all of these; a database copied in, restored, or written with checks switched off can
 still hold them, and SQLite enforces foreign keys only on connections that ask.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from alliancekb.database.engine import read_session
+from alliancekb.database.consistency import Problem, consistency
+from alliancekb.database.engine import is_sqlite, read_session
 from alliancekb.database.migrations import ensure_current
 from alliancekb.database.models import Base, Membership, Treaty
 from alliancekb.errors import SchemaOutOfDate
 
-
-@dataclass(frozen=True)
-class Problem:
-    check: str
-    table: str
-    count: int
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.check}: {self.count} in {self.table} ({self.detail})"
+__all__ = ["Problem", "check"]
 
 
 def check(engine: Engine) -> tuple[list[Problem], int]:
@@ -108,4 +99,5 @@ def check(engine: Engine) -> tuple[list[Problem], int]:
                     "a state twice in the same alliance and phase on the same days",
                 )
             )
-    return problems, checks
+        found, more = consistency(session, is_sqlite(engine))
+    return problems + found, checks + more

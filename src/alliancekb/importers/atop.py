@@ -16,27 +16,28 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+from sqlalchemy.orm import Session
+
 from alliancekb.dates import PartialDate
-from alliancekb.importers.common import (
-    LICENCE,
+from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
+from alliancekb.importers.fields import Fields, check_unique, end_after_start, one_version
+from alliancekb.importers.pipeline import Parsed, import_alliances
+from alliancekb.importers.rows import (
+    ALLIANCE,
+    CCODE,
+    END,
+    PHASE,
+    START,
     AllianceRow,
-    CsvRows,
-    Fields,
     Flag,
-    Layout,
     MemberRow,
-    Parsed,
-    Progress,
-    SourceInfo,
     StoredDate,
     alliance_period,
-    check_unique,
-    end_after_start,
     member_row,
-    no_progress,
-    one_version,
     stored,
 )
+from alliancekb.importers.sources import LICENCE, ImportSummary, SourceInfo
+from alliancekb.records.writer import WriteContext
 
 LAYOUT = Layout(
     "ATOP 5.x member-level (atop5_1m.csv)",
@@ -187,7 +188,7 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
         for atopid, group in groups.items()
     ]
     # Dates as text sort by their years first.
-    starts, ends = map(itemgetter(3), members), filter(None, map(itemgetter(4), members))
+    starts, ends = map(itemgetter(START), members), filter(None, map(itemgetter(END), members))
     last = max(max(starts), max(ends, default=""))
     return Parsed(
         source_info(version, int(last[:4])), alliances, members, "atopid", member_lines, path
@@ -242,8 +243,8 @@ def _read(path: Path, progress: Progress) -> _File:
             )
         except (ValueError, KeyError, _Slow):
             member, cow4id, version = rows.careful(line, reader.row(cells), cells)
-            atopid = member[0]
-            key = (atopid, member[1], member[2], member[3])
+            atopid = member[ALLIANCE]
+            key = (atopid, member[CCODE], member[PHASE], member[START])
         seen[key] = line
         members.append(member)
         member_lines.append(line)
@@ -260,7 +261,7 @@ def _read(path: Path, progress: Progress) -> _File:
 def _alliance(key: str, atopid: int, members: list[MemberRow], cow4id: int | None) -> AllianceRow:
     """The alliance of an atopid, dated by its memberships."""
     start, end, start_day, end_day = alliance_period(members)
-    phases = max(map(itemgetter(2), members))
+    phases = max(map(itemgetter(PHASE), members))
     notes = f"ATOP alliance {atopid}."
     if cow4id:
         notes += f" COW Formal Alliances v4 id {cow4id} (ATOP's cow4id)."
@@ -277,3 +278,15 @@ def _alliance(key: str, atopid: int, members: list[MemberRow], cow4id: int | Non
         treaty_key=("atopid", atopid),
         fallback_treaty=("cow4id", cow4id) if cow4id else None,
     )
+
+
+def write(
+    session: Session,
+    path: Path,
+    parsed: Parsed,
+    context: WriteContext,
+    progress: Progress,
+    replace_edits: bool = False,
+) -> ImportSummary:
+    """Create or replace the ATOP source from its parsed file."""
+    return import_alliances(session, path, parsed, "atop", context, progress, replace_edits)

@@ -1,7 +1,8 @@
 """COW Formal Alliances v4.1 member-level CSV (alliance_v4.1_by_member.csv).
 
 Mapping: `version4id` -> alliance `cow-VERSION-ID` (external id ID), dated by `all_st_*` and
-`all_end_*` (blank end: in force at the end of the data, end NULL); each row -> a membership
+`all_end_*` (blank end: in force at the end of the data, end NULL), widened to hold its members
+where COW's dates do not (four alliances of v4.1; the notes say so); each row -> a membership
 (phase 0) from `mem_st_*` to `mem_end_*` (blank end with `right_censor=1`: end NULL); a day or
 month of -9 or blank is unknown (the date keeps the precision it has). Flags `defense
 neutrality nonaggression entente` -> defense, neutrality, nonaggression, consultation; COW does
@@ -11,24 +12,17 @@ not code offense, so it stays unknown (NULL). `ss_type` and left censoring go in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
+
+from sqlalchemy.orm import Session
 
 from alliancekb.dates import PartialDate
-from alliancekb.importers.common import (
-    LICENCE,
-    AllianceRow,
-    CsvRows,
-    Fields,
-    Layout,
-    Parsed,
-    Progress,
-    SourceInfo,
-    check_unique,
-    end_after_start,
-    member_row,
-    no_progress,
-    one_version,
-    stored,
-)
+from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
+from alliancekb.importers.fields import Fields, check_unique, end_after_start, one_version
+from alliancekb.importers.pipeline import Parsed, import_alliances
+from alliancekb.importers.rows import AllianceRow, member_row, stored
+from alliancekb.importers.sources import LICENCE, ImportSummary, SourceInfo
+from alliancekb.records.writer import WriteContext
 
 LAYOUT = Layout(
     "COW Formal Alliances v4.1 member-level (alliance_v4.1_by_member.csv)",
@@ -95,12 +89,69 @@ def _end(f: Fields, prefix: str, start: PartialDate, censored: bool) -> PartialD
     return end
 
 
+class _Alliance(NamedTuple):
+    """An alliance as its first row gives it."""
+
+    line: int
+    start: PartialDate
+    end: PartialDate | None
+    ss_type: str
+    left_censored: bool
+
+
+Member = tuple[int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]
+"""(version4id, ccode, start, end, obligations) as a row gives them."""
+
+
+def _member_spans(
+    members: list[Member],
+) -> dict[int, tuple[PartialDate, PartialDate | None, bool]]:
+    """For each alliance: its members' earliest start, latest end, and whether one is ongoing."""
+    spans: dict[int, tuple[PartialDate, PartialDate | None, bool]] = {}
+    for number, _ccode, start, end, _codes in members:
+        if number not in spans:
+            spans[number] = (start, end, end is None)
+            continue
+        first, last, ongoing = spans[number]
+        if start.first_day < first.first_day:
+            first = start
+        if end is not None and (last is None or end.last_day > last.last_day):
+            last = end
+        spans[number] = (first, last, ongoing or end is None)
+    return spans
+
+
+def _fitted(
+    start: PartialDate,
+    end: PartialDate | None,
+    first: PartialDate,
+    last: PartialDate | None,
+    ongoing: bool,
+) -> tuple[PartialDate, PartialDate | None, str]:
+    """The alliance's dates widened to hold its members, and a note when they are. COW v4.1
+    starts four alliances (38, 95, 323, 347) some days after all their members: the alliance
+    then starts with them, as an alliance record must hold its members' dates."""
+    notes = []
+    if first.last_day < start.first_day:
+        notes.append(f"COW dates the alliance from {start}, its members from {first}")
+        start = first
+    if end is not None and ongoing:
+        notes.append(f"COW ends the alliance on {end}, a member is still in")
+        end = None
+    elif end is not None and last is not None and last.first_day > end.last_day:
+        notes.append(f"COW ends the alliance on {end}, a member on {last}")
+        end = last
+    if not notes:
+        return start, end, ""
+    return start, end, f"{'; '.join(notes)}: dated here from its members."
+
+
 def parse(path: Path, progress: Progress = no_progress) -> Parsed:
     """Read and check the whole file; InvalidInput names the line, column and value."""
-    raw: list[tuple[int, int, PartialDate, PartialDate | None, tuple[bool | None, ...]]] = []
+    raw: list[Member] = []
     member_lines: list[int] = []
     seen: dict[tuple[object, ...], int] = {}
-    alliances: dict[int, tuple[int, PartialDate, PartialDate | None, str, bool]] = {}
+    alliances: dict[int, _Alliance] = {}
     versions: set[str] = set()
     last_year = 0
     for line, row in CsvRows(path, LAYOUT, progress):
@@ -122,11 +173,11 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
         )
         known = alliances.get(cow_id)
         if known is None:
-            alliances[cow_id] = (line, all_start, all_end, row["ss_type"], left)
-        elif (known[1], known[2]) != (all_start, all_end):
-            raise f.bad("all_st_year", f"gives other alliance dates than line {known[0]}")
-        elif left and not known[4]:
-            alliances[cow_id] = (*known[:4], True)
+            alliances[cow_id] = _Alliance(line, all_start, all_end, row["ss_type"], left)
+        elif (known.start, known.end) != (all_start, all_end):
+            raise f.bad("all_st_year", f"gives other alliance dates than line {known.line}")
+        elif left and not known.left_censored:
+            alliances[cow_id] = known._replace(left_censored=True)
         check_unique(f, seen, (cow_id, ccode, str(start)))
         raw.append((cow_id, ccode, start, end, codes))
         member_lines.append(line)
@@ -135,6 +186,8 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
     version = one_version(path, versions, LAYOUT)
     prefix = f"cow-{version}-"
     rows = []
+    spans = _member_spans(raw)
+    moved: list[str] = []
     for cow_id, (_line, start, end, ss_type, left) in alliances.items():
         notes = f"COW alliance {cow_id}: {ss_type}." if ss_type else f"COW alliance {cow_id}."
         if left:
@@ -142,6 +195,10 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
                 f" Left-censored: signed {start}, before COW's data begin in 1816; its members"
                 " are coded from 1816."
             )
+        start, end, redated = _fitted(start, end, *spans[cow_id])
+        if redated:
+            notes += f" {redated}"
+            moved.append(f"{prefix}{cow_id}")
         rows.append(
             AllianceRow(
                 key=f"{prefix}{cow_id}",
@@ -157,4 +214,17 @@ def parse(path: Path, progress: Progress = no_progress) -> Parsed:
     members = [
         member_row(a, c, 0, stored(s), None if e is None else stored(e), o) for a, c, s, e, o in raw
     ]
-    return Parsed(source_info(version, last_year), rows, members, "version4id", member_lines, path)
+    info = source_info(version, last_year)
+    return Parsed(info, rows, members, "version4id", member_lines, path, redated=moved)
+
+
+def write(
+    session: Session,
+    path: Path,
+    parsed: Parsed,
+    context: WriteContext,
+    progress: Progress,
+    replace_edits: bool = False,
+) -> ImportSummary:
+    """Create or replace the COW alliance source from its parsed file."""
+    return import_alliances(session, path, parsed, "cow", context, progress, replace_edits)

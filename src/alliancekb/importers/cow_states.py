@@ -18,20 +18,15 @@ from sqlalchemy.orm import Session
 
 from alliancekb.database.models import State, SystemSpell
 from alliancekb.dates import PartialDate
-from alliancekb.importers.common import (
-    BATCH,
+from alliancekb.importers.bulk import BATCH
+from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
+from alliancekb.importers.fields import Fields, end_after_start, one_version
+from alliancekb.importers.sources import (
     LICENCE,
     STATES_IMPORTER,
-    CsvRows,
-    Fields,
     ImportSummary,
-    Layout,
-    Progress,
     SourceInfo,
-    end_after_start,
     log_import,
-    no_progress,
-    one_version,
     put_source,
     source_exists,
     table,
@@ -223,3 +218,15 @@ def _write(
     for i in range(0, len(rows), BATCH):
         session.execute(insert(table(SystemSpell)), rows[i : i + BATCH])
     progress("writing", total, total)
+
+
+def write(
+    session: Session,
+    path: Path,
+    parsed: ParsedStates,
+    context: WriteContext,
+    progress: Progress,
+    replace_edits: bool = False,
+) -> ImportSummary:
+    """Create or replace the state-system source (states are updated, never removed)."""
+    return import_states(session, path, parsed, context, progress)

@@ -53,9 +53,9 @@ class Kind(NamedTuple):
 
     @property
     def record(self) -> Callable[[Any], Row]:
-        """The canonical record of a stored row (records/writer.py: `<name>_record`)."""
+        """The canonical record of a stored row (records/canonical.py: `<name>_record`)."""
         record: Callable[[Any], Row] = getattr(
-            import_module("alliancekb.records.writer"), f"{self.name}_record"
+            import_module("alliancekb.records.canonical"), f"{self.name}_record"
         )
         return record
 
@@ -88,4 +88,6 @@ TABLES = tuple(table for kind in KINDS.values() for table in kind.tables)
 """The tables `export` writes, each row a stored record."""
 
 PANELS = ("dyad-years", "state-years")
+UNIVERSES = ("cow",)
+"""The state systems a panel can span (`--universe`): every dyad and state of the system."""
 """The panels `export` builds (not stored tables)."""

@@ -22,7 +22,7 @@ from alliancekb.database.models import (
     TreatyParty,
 )
 from alliancekb.records import kinds
-from alliancekb.records.writer import (
+from alliancekb.records.canonical import (
     alignment_record,
     alliance_record,
     event_record,

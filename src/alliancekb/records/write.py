@@ -21,12 +21,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alliancekb.database.engine import write_session
-from alliancekb.database.models import Alignment, Alliance, Change, Source
+from alliancekb.database.models import Change
 from alliancekb.errors import InvalidInput
+from alliancekb.records.checks import check_external_id
 from alliancekb.records.files import load_document
 from alliancekb.records.kinds import KINDS, Kind
 from alliancekb.records.writer import Entry, WriteContext, Writer
-from alliancekb.schemas import AlignmentIn, AllianceIn, Record, error_lines
+from alliancekb.schemas import AllianceIn, Record, error_lines
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -170,34 +171,10 @@ def _duplicate(kind: Kind, key: str) -> InvalidInput:
 
 
 def _check_natural_keys(writer: Writer, record: Record) -> None:
-    """The other unique keys of alliances and alignments, named before the database refuses."""
-    session = writer.session
-    if isinstance(record, AllianceIn) and record.external_id is not None:
-        other = session.scalar(
-            select(Alliance.key)
-            .join(Alliance.source)
-            .where(Source.key == record.source, Alliance.external_id == record.external_id)
-            .where(Alliance.key != record.key)
-        )
-        if other is not None:
-            raise InvalidInput(
-                f"alliance '{other}' already has {record.source} external_id "
-                f"'{record.external_id}': amend '{other}' instead, or fix the external_id"
-            )
-    if isinstance(record, AlignmentIn):
-        a, b = (writer.state(ref) for ref in record.states)
-        other = session.scalar(
-            select(Alignment.key)
-            .join(Alignment.source)
-            .where(Source.key == record.source, Alignment.state_a_id == a.id)
-            .where(Alignment.state_b_id == b.id, Alignment.start == record.start)
-            .where(Alignment.key != record.key)
-        )
-        if other is not None:
-            raise InvalidInput(
-                f"alignment '{other}' already codes {a.stateabb}-{b.stateabb} from "
-                f"{record.start} for {record.source}: amend '{other}' instead, or fix the start"
-            )
+    """An alliance's external id, named before the database refuses (alignments' dyads are
+    checked by the Writer, for seed too)."""
+    if isinstance(record, AllianceIn):
+        check_external_id(writer.session, record)
 
 
 def write_records(

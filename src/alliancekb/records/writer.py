@@ -1,6 +1,6 @@
-"""Records in and out of the database: the canonical record of each row, and upserts by key.
+"""Writing input records: upserts by natural key, each change logged.
 
-`record_of(row)` gives the record as `export --format json`, `dump` and the change log show it;
+The canonical record of each row (`alliance_record(row)`, ...) is in records/canonical.py;
 `Writer.upsert(record)` writes an input record by its natural key and reports whether it added,
 changed or left the row as it was, logging every change with the values before and after.
 """
@@ -36,6 +36,15 @@ from alliancekb.database.models import (
 from alliancekb.database.states import StateDirectory
 from alliancekb.dates import PartialDate
 from alliancekb.errors import AllianceKBError, InvalidInput
+from alliancekb.records.canonical import (
+    alignment_record,
+    alliance_record,
+    event_record,
+    source_record,
+    state_record,
+    treaty_record,
+)
+from alliancekb.records.checks import StateKeys, check_alignment, guard_lengths
 from alliancekb.schemas import (
     AlignmentIn,
     AllianceIn,
@@ -63,112 +72,6 @@ def _set_period(row: Any, start: str, end: str | None) -> None:
     row.end_day = _day(end, last=True)
 
 
-# --- canonical records of rows ---------------------------------------------------------------
-
-
-def source_record(row: Source) -> Row:
-    return {
-        "key": row.key,
-        "title": row.title,
-        "citation": row.citation,
-        "url": row.url,
-        "version": row.version,
-        "licence": row.licence,
-        "coverage_start": row.coverage_start,
-        "coverage_end": row.coverage_end,
-        "coverage_states": sorted(row.coverage_states) or None,
-        "notes": row.notes,
-    }
-
-
-def state_record(row: State) -> Row:
-    return {
-        "ccode": row.ccode,
-        "stateabb": row.stateabb,
-        "name": row.name,
-        "iso3": row.iso3,
-        "gwcode": row.gwcode,
-        "source": row.source.key,
-        "names": [
-            {"name": n.name, "start": n.start, "end": n.end}
-            for n in sorted(row.names, key=lambda n: (n.start_day, n.name))
-        ],
-        "spells": [
-            {"start": s.start, "end": s.end, "source": s.source.key}
-            for s in sorted(row.spells, key=lambda s: (s.start_day, s.source.key))
-        ],
-    }
-
-
-def treaty_record(row: Treaty) -> Row:
-    return {
-        "key": row.key,
-        "title": row.title,
-        "signed": row.signed,
-        "in_force": row.in_force,
-        "ended": row.ended,
-        "parties": sorted(p.state.ccode for p in row.parties),
-        "supersedes": row.supersedes.key if row.supersedes else None,
-        "source": row.source.key,
-        "atopid": row.atopid,
-        "cow4id": row.cow4id,
-        "duration_months": row.duration_months,
-        "renewal_months": row.renewal_months,
-        "notes": row.notes,
-    }
-
-
-def member_record(row: Membership) -> Row:
-    record: Row = {"state": row.state.ccode, "phase": row.phase, "start": row.start, "end": row.end}
-    record.update({name: getattr(row, name) for name in OBLIGATIONS})
-    return record
-
-
-def alliance_record(row: Alliance) -> Row:
-    return {
-        "key": row.key,
-        "source": row.source.key,
-        "external_id": row.external_id,
-        "treaty": row.treaty.key if row.treaty else None,
-        "title": row.title,
-        "formal": row.formal,
-        "start": row.start,
-        "end": row.end,
-        "notes": row.notes,
-        "members": [member_record(m) for m in _sorted_members(row.memberships)],
-    }
-
-
-def _sorted_members(members: list[Membership]) -> list[Membership]:
-    return sorted(members, key=lambda m: (m.phase, m.start_day, m.state.ccode))
-
-
-def alignment_record(row: Alignment) -> Row:
-    return {
-        "key": row.key,
-        "states": [row.state_a.ccode, row.state_b.ccode],
-        "start": row.start,
-        "end": row.end,
-        "shared_ideology": row.shared_ideology,
-        "shared_security": row.shared_security,
-        "source": row.source.key,
-        "rationale": row.rationale,
-    }
-
-
-def event_record(row: Event) -> Row:
-    return {
-        "key": row.key,
-        "title": row.title,
-        "kind": row.kind,
-        "start": row.start,
-        "end": row.end,
-        "participants": sorted(p.state.ccode for p in row.participants),
-        "source": row.source.key,
-        "notes": row.notes,
-    }
-
-
 # --- writing input records -------------------------------------------------------------------
 
 
@@ -177,8 +80,29 @@ class WriteContext:
     """Who writes, with which command: stamped on every change-log entry."""
 
     command: str
-    by: str = field(default_factory=lambda: os.environ.get("ALLIANCEKB_USER") or _os_user())
+    by: str = ""
+    """Who writes; empty: $ALLIANCEKB_USER, else the login name."""
     at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def __post_init__(self) -> None:
+        # The log's columns hold so much on both databases (SQLite would store more): a long
+        # name is refused, as a name cut short could be someone else's; a long command (a long
+        # path) is only a note, and is cut.
+        self.by = self.by.strip() or os.environ.get("ALLIANCEKB_USER", "").strip() or _os_user()
+        most = _length(Change.by)
+        if len(self.by) > most:
+            raise InvalidInput(
+                f"the name of who writes, '{self.by[:20]}…', has {len(self.by)} characters, "
+                f"more than the {most} the change log keeps: set ALLIANCEKB_USER to a shorter one"
+            )
+        most = _length(Change.command)
+        if len(self.command) > most:
+            self.command = self.command[: most - 1] + "…"
+
+
+def _length(column: Any) -> int:
+    length: int = column.property.columns[0].type.length
+    return length
 
 
 def _os_user() -> str:
@@ -208,6 +132,14 @@ class Writer:
         self.states = StateDirectory(session)
         self.counts: Counter[str] = Counter()
         self.entries: list[Entry] = []
+        self._state_keys: StateKeys | None = None
+        guard_lengths(session)
+
+    @property
+    def state_keys(self) -> StateKeys:
+        if self._state_keys is None:  # read when a state is first written, not for other kinds
+            self._state_keys = StateKeys(self.session)
+        return self._state_keys
 
     # references ------------------------------------------------------------------------------
     def source(self, key: str) -> Source:
@@ -292,6 +224,7 @@ class Writer:
         after["spells"].sort(key=lambda s: (_day(s["start"]), s["source"]))
         if before == after:
             return self._log("state", str(rec.ccode), before, after)
+        self.state_keys.check(rec, row.id if row else None)
         if row is None:
             row = State(ccode=rec.ccode)
             self.session.add(row)
@@ -311,6 +244,7 @@ class Writer:
             row.spells.append(spell)
         self.session.flush()
         self.states.add(row)
+        self.state_keys.written(row)
         return self._log("state", str(rec.ccode), before, after)
 
     def _treaty(self, rec: TreatyIn) -> str:
@@ -386,6 +320,7 @@ class Writer:
         if a.id == b.id:
             raise InvalidInput(f"an alignment needs two different states, got {a.stateabb} twice")
         source = self.source(rec.source)
+        check_alignment(self.session, rec, a, b)
         after = rec.model_dump()
         after["states"] = [a.ccode, b.ccode]
         if before == after:
