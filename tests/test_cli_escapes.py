@@ -70,7 +70,7 @@ def test_an_error_shows_an_escape_escaped(cli: Cli) -> None:
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         "error: unknown state 'Viet\\x1b[2Jnam' (use a ccode, stateabb, ISO3 or recorded name; "
-        "closest: DRV (816 Vietnam))\n"
+        "closest: DRV (816 Vietnam), RVN (817 Republic of Vietnam))\n"
     )
 
 

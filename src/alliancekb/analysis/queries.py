@@ -29,6 +29,7 @@ from alliancekb.analysis.rules import (
     sql_covers_year,
     sql_overlaps,
 )
+from alliancekb.analysis.system import outside_system_note
 from alliancekb.database.models import (
     OBLIGATIONS,
     Alignment,
@@ -80,7 +81,8 @@ def coverage_notes(
     state: str | None = None,
 ) -> list[str]:
     """One line per source of `kind` records that does not speak for the year asked, or (with
-    `state`) for every dyad of the state."""
+    `state`) for every dyad of the state; first, with `state`, whether it was outside the
+    state system then."""
     year = _year(period)
     if year is None and state is None:
         return []
@@ -91,8 +93,12 @@ def coverage_notes(
     )
     if source is not None:
         keys = [k for k in keys if k == source]
-    focal = StateDirectory(session, preload=False).resolve(state) if state is not None else None
-    notes = []
+    directory = StateDirectory(session, preload=False)
+    focal = directory.resolve(state) if state is not None else None
+    outside = None
+    if focal is not None and period is not None:
+        outside = outside_system_note(session, directory, focal, period)
+    notes = [outside] if outside else []
     for cov in coverages(session, keys).values():
         if year is not None and not cov.covers_year(year):
             notes.append(

@@ -22,6 +22,15 @@ app = typer.Typer(
 )
 
 
+def print_version(value: bool) -> None:
+    """`--version`: the package's version, before any command (nothing else is imported)."""
+    if value:
+        import alliancekb
+
+        typer.echo(f"alliancekb {alliancekb.__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -34,6 +43,12 @@ def main_options(
             metavar="URL",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     """A knowledge base of alliances between states, with sources.
 

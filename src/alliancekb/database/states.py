@@ -11,7 +11,8 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from alliancekb.database.models import State, StateName
+from alliancekb.country_codes import code_table, normalize
+from alliancekb.database.models import Change, State, StateName
 from alliancekb.errors import Ambiguous, NotFound
 
 
@@ -126,15 +127,19 @@ class StateDirectory:
             self._keys[entry.name.casefold()].add(state.id)
 
     def resolve(self, ref: str | int) -> StateInfo:
-        """The one state a reference names; NotFound suggests the closest, Ambiguous lists all."""
+        """The one state a reference names; NotFound suggests the closest, Ambiguous lists all.
+
+        The database's own codes and names come first; only a reference they do not know is
+        looked up in the code table (`Viet Nam`, `DEU`, `USSR`), to a state in the database.
+        """
         text = str(ref).strip()
         if not self.preloaded:
-            ids = self._candidates(text)
+            ids = self._candidates(text) or self._through_table(text)
             if not ids:
                 # Suggestions need every name: worth it only on the way to an error.
                 return StateDirectory(self.session).resolve(text)
         else:
-            ids = self._keys.get(text.casefold(), set())
+            ids = self._keys.get(text.casefold(), set()) or self._through_table(text)
         if len(ids) == 1:
             return self.by_id[next(iter(ids))]
         if ids:
@@ -143,30 +148,84 @@ class StateDirectory:
                 for s in sorted((self.by_id[i] for i in ids), key=lambda s: s.ccode)
             )
             raise Ambiguous(f"state '{text}' is ambiguous: it matches {candidates}; use a ccode")
-        close = difflib.get_close_matches(text.casefold(), list(self._keys), n=3, cutoff=0.6)
+        raise self._unknown(text)
+
+    def _ids_of(self, ccodes: Iterable[int]) -> set[int]:
+        """The ids of the states with these ccodes that the database holds."""
+        wanted = set(ccodes)
+        if not wanted:
+            return set()
+        if self.preloaded:
+            return {s.id for s in self.by_id.values() if s.ccode in wanted}
+        ids = set(self.session.scalars(select(State.id).where(State.ccode.in_(wanted))))
+        self.preload(ids)
+        return ids
+
+    def _through_table(self, text: str) -> set[int]:
+        """The states of the database the code table says a reference names."""
+        return self._ids_of(e.ccode for e in code_table().lookup(text))
+
+    def _unknown(self, text: str) -> NotFound:
+        known = code_table().lookup(text)
+        if known:
+            names = ", ".join(f"{e.ccode} {e.name} ({e.stateabb})" for e in known)
+            return NotFound(
+                f"state '{text}' is {names} in the code table, but this database does not hold "
+                "it: import the COW state system (cow-states) to add every state"
+            )
         hint = ""
+        close = self._closest(text)
         if close:
-            names = sorted({self.label(next(iter(self._keys[c]))) for c in close})
-            hint = f"; closest: {', '.join(names)}"
-        raise NotFound(
+            hint = f"; closest: {', '.join(self.label(i) for i in close)}"
+        return NotFound(
             f"unknown state '{text}' (use a ccode, stateabb, ISO3 or recorded name{hint})"
         )
+
+    def _closest(self, text: str, n: int = 3) -> list[int]:
+        """Up to n states whose codes, names or code-table aliases come closest, best first."""
+        keys: dict[str, set[int]] = defaultdict(set)
+        for key, ids in self._keys.items():
+            keys[normalize(key)].update(ids)
+        by_ccode = {s.ccode: s.id for s in self.by_id.values()}
+        for key, ccodes in code_table().by_key.items():
+            keys[key].update(by_ccode[c] for c in ccodes if c in by_ccode)
+        found: list[int] = []
+        for key in difflib.get_close_matches(normalize(text), list(keys), n=n * 3, cutoff=0.6):
+            for state_id in sorted(keys[key], key=lambda i: self.by_id[i].ccode):
+                if state_id not in found:
+                    found.append(state_id)
+        return found[:n]
 
     def label(self, state_id: int) -> str:
         s = self.by_id[state_id]
         return f"{s.stateabb} ({s.ccode} {s.name})"
 
-    def name_on(self, state_id: int, day: dt.date | None) -> str:
-        """The state's name on a day: the recorded name in force then, else its common name."""
-        state = self.by_id[state_id]
-        names = self._names.get(state_id)
-        if day is None or not names:
-            return state.name
+    def recorded_name(self, state_id: int, day: dt.date) -> str | None:
+        """The recorded name in force on a day (else one that begins that year), or None."""
+        names = self._names.get(state_id) or []
         current = [n for s, e, n in names if s <= day and (e is None or day <= e)]
         if current:
             return current[-1]
         later = [n for s, _e, n in names if s.year == day.year]
-        return later[0] if later else state.name
+        return later[0] if later else None
+
+    def name_on(self, state_id: int, day: dt.date | None) -> str:
+        """The state's name on a day: the recorded name in force then, else its common name."""
+        state = self.by_id[state_id]
+        if day is None:
+            return state.name
+        return self.recorded_name(state_id, day) or state.name
+
+
+def system_imported(session: Session) -> bool:
+    """Whether the whole COW state system was imported (`import cow-states`, the change log
+    says), rather than a seed's few states: only then is a state without a spell outside it."""
+    found = session.scalar(
+        select(Change.id)
+        .where(Change.record_type == "source", Change.after.like('%"importer": "cow-states"%'))
+        .limit(1)
+    )
+    return found is not None
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
