@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from alliancekb.analysis.panels import dyad_year_batches
 from alliancekb.analysis.rules import Coverage, Period, coverages, merge_all
 from alliancekb.database.models import OBLIGATIONS, Alliance, Source, State, SystemSpell
+from alliancekb.database.states import imported_state_system
 from alliancekb.errors import InvalidInput, NotFound
-from alliancekb.importers.sources import imported_state_system
 from alliancekb.records.kinds import UNIVERSES
 
 SHORT_NAMES = {

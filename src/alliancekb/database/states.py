@@ -217,15 +217,29 @@ class StateDirectory:
         return self.recorded_name(state_id, day) or state.name
 
 
+STATES_IMPORTER = "cow-states"
+"""The importer whose change-log entries say the whole COW state system is in the database."""
+
+
+def imported_state_system(session: Session) -> str | None:
+    """The source key `import cow-states` wrote last (None: never imported): the whole state
+    system, where a seed holds only a handful of states."""
+    key = session.scalar(
+        select(Change.record_key)
+        .where(
+            Change.record_type == "source",
+            Change.after.like(f'%"importer": "{STATES_IMPORTER}"%'),
+        )
+        .order_by(Change.id.desc())
+        .limit(1)
+    )
+    return None if key is None else str(key)
+
+
 def system_imported(session: Session) -> bool:
     """Whether the whole COW state system was imported (`import cow-states`, the change log
     says), rather than a seed's few states: only then is a state without a spell outside it."""
-    found = session.scalar(
-        select(Change.id)
-        .where(Change.record_type == "source", Change.after.like('%"importer": "cow-states"%'))
-        .limit(1)
-    )
-    return found is not None
+    return imported_state_system(session) is not None
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:

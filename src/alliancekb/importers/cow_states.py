@@ -17,13 +17,13 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from alliancekb.database.models import State, SystemSpell
+from alliancekb.database.states import STATES_IMPORTER
 from alliancekb.dates import PartialDate
 from alliancekb.importers.bulk import BATCH
 from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
 from alliancekb.importers.fields import Fields, end_after_start, one_version
 from alliancekb.importers.sources import (
     LICENCE,
-    STATES_IMPORTER,
     ImportSummary,
     SourceInfo,
     log_import,

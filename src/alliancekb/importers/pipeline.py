@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from alliancekb.database.models import OBLIGATIONS, Alliance, Membership, State, Treaty
+from alliancekb.database.states import system_imported
 from alliancekb.errors import InvalidInput
 from alliancekb.importers import edits
 from alliancekb.importers.bulk import ALLIANCE_COLUMNS, MEMBERSHIP_COLUMNS, BulkWriter
@@ -43,7 +44,6 @@ from alliancekb.importers.sources import (
     log_import,
     put_source,
     source_exists,
-    states_imported,
 )
 from alliancekb.records.writer import WriteContext
 
@@ -55,7 +55,7 @@ def state_ids(
     ids = {c: i for c, i in session.execute(select(State.ccode, State.id))}
     members, lines = parsed.members, parsed.member_lines
     unknown = sorted({m[CCODE] for m in members} - ids.keys())
-    if unknown and not states_imported(session):
+    if unknown and not system_imported(session):
         code = unknown[0]
         line = next(line for m, line in zip(members, lines, strict=True) if m[CCODE] == code)
         raise InvalidInput(

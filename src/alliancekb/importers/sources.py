@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from alliancekb.database.models import Base, Change, Source
 from alliancekb.records.writer import WriteContext
 
-STATES_IMPORTER = "cow-states"
 LICENCE = "Free for research use; cite the dataset. Not redistributed with alliancekb."
 
 
@@ -127,23 +126,3 @@ def log_import(
 
 def source_exists(session: Session, key: str) -> bool:
     return session.scalar(select(Source.id).where(Source.key == key)) is not None
-
-
-def states_imported(session: Session) -> bool:
-    """Whether `import cow-states` has run on this database (the change log says so)."""
-    return imported_state_system(session) is not None
-
-
-def imported_state_system(session: Session) -> str | None:
-    """The source key `import cow-states` wrote last (None: never imported): the whole
-    system, where a seed holds only a handful of states."""
-    key = session.scalar(
-        select(Change.record_key)
-        .where(
-            Change.record_type == "source",
-            Change.after.like(f'%"importer": "{STATES_IMPORTER}"%'),
-        )
-        .order_by(Change.id.desc())
-        .limit(1)
-    )
-    return None if key is None else str(key)
