@@ -210,7 +210,9 @@ class Writer:
             row = Source()
             self.session.add(row)
         for name, value in after.items():
-            setattr(row, name, value or [] if name == "coverage_states" else value)
+            if name == "coverage_states":
+                value = value or []  # null: the whole system, no rows in source_states
+            setattr(row, name, value)
         self.session.flush()
         return self._log("source", rec.key, before, after)
 
