@@ -128,17 +128,17 @@ def test_the_window_clips_the_picture(cli: Cli, tmp_path: Path) -> None:
         (
             ("Japan", "--to", "1960", "--out", "{tmp}/v.svg"),
             "error: Japan has nothing to "
-            "draw in -1960: its records run 2017-2020; widen --from/--to\n",
+            "draw in -1960: its records run 2017-2020; widen the years asked\n",
         ),
         (
             ("VNM", "--from", "1930", "--to", "1940", "--out", "{tmp}/v.svg"),
             "error: Vietnam "
-            "has nothing to draw in 1930-1940: its records run 1954-2021; widen --from/--to\n",
+            "has nothing to draw in 1930-1940: its records run 1954-2021; widen the years asked\n",
         ),
         (
             ("Cambodia", "--out", "{tmp}/v.svg"),
             "error: Cambodia (811 CAM) has no alliance or "
-            "alignment to draw: check the state or --source\n",
+            "alignment to draw: check the state or the sources asked\n",
         ),
         (
             ("Vietnam", "--source", "nope", "--out", "{tmp}/v.svg"),

@@ -339,8 +339,7 @@ def state_years(
             continue
         first = max(cov.first, period.first_year)
         last = min(cov.last_year, period.last_year)
-        batches = dyad_year_batches(session, src, directed=True, period=period)
-        allied = _allied_years(row for batch in batches for row in batch)
+        allied = allied_state_years(session, src, period)
         pending = next(allied, None)
         for ccode in sorted(_allied_ccodes(session, src)):
             if not cov.covers_state(ccode):
@@ -348,7 +347,7 @@ def state_years(
                 while pending is not None and pending[0] == ccode:
                     pending = next(allied, None)
                 continue
-            years: dict[int, tuple[int, tuple[int | None, ...]]] = {}
+            years: StateYears = {}
             abb = system[ccode][0] if ccode in system else ""
             if pending is not None and pending[0] == ccode:
                 abb, years = pending[1], pending[2]
@@ -357,7 +356,7 @@ def state_years(
             for start, end in system.get(ccode, ("", []))[1]:
                 in_system.update(range(max(start, first), min(end or last, last) + 1))
             for year in sorted(in_system | set(years)):
-                count, codes = years.get(year, (0, zeros))
+                _alliances, count, codes = years.get(year, (0, 0, zeros))
                 row: Row = {
                     "ccode": ccode,
                     "stateabb": abb,
@@ -383,25 +382,31 @@ def _allied_ccodes(session: Session, source: str) -> set[int]:
     )
 
 
-def _allied_years(
-    rows: Iterator[DyadYear],
-) -> Iterator[tuple[int, str, dict[int, tuple[int, tuple[int | None, ...]]]]]:
-    """Group directed dyad-years (ordered by ccode1) into per-state year summaries."""
+StateYears = dict[int, tuple[int, int, tuple[int | None, ...]]]
+"""Per year: (alliances in force, allies, each obligation merged over the state's dyads)."""
+
+
+def allied_state_years(
+    session: Session, source: str, period: Period
+) -> Iterator[tuple[int, str, StateYears]]:
+    """The source's directed dyad-years grouped per state (ccode order): its stateabb and,
+    per year, how many alliances and allies it had and its obligations toward any of them."""
     current: int | None = None
     abb = ""
-    years: dict[int, tuple[set[int], tuple[int | None, ...]]] = {}
-    for row in rows:
-        if row[0] != current:
-            if current is not None:
-                yield current, abb, {y: (len(a), c) for y, (a, c) in years.items()}
-            current, abb, years = row[0], row[2], {}
-        codes = row[6:11]
-        entry = years.get(row[4])
-        if entry is None:
-            years[row[4]] = ({row[1]}, codes)
-        else:
-            entry[0].add(row[1])
-            both = merge_all(entry[1], codes)
-            years[row[4]] = (entry[0], both)
+    years: dict[int, tuple[set[str], set[int], tuple[int | None, ...]]] = {}
+    for batch in dyad_year_batches(session, source, True, period):
+        for row in batch:
+            if row[0] != current:
+                if current is not None:
+                    yield current, abb, {y: (len(k), len(a), c) for y, (k, a, c) in years.items()}
+                current, abb, years = row[0], row[2], {}
+            keys, codes = set(row[-1].split("; ")), tuple(row[6:11])
+            entry = years.get(row[4])
+            if entry is None:
+                years[row[4]] = (keys, {row[1]}, codes)
+            else:
+                entry[0].update(keys)
+                entry[1].add(row[1])
+                years[row[4]] = (entry[0], entry[1], merge_all(entry[2], codes))
     if current is not None:
-        yield current, abb, {y: (len(a), c) for y, (a, c) in years.items()}
+        yield current, abb, {y: (len(k), len(a), c) for y, (k, a, c) in years.items()}

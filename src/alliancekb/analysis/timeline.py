@@ -239,7 +239,7 @@ def _finish(
         raise AllianceKBError(
             f"{info.name} ({info.ccode} {info.stateabb}) has no alliance or alignment "
             f"{'in ' + ', '.join(sources) + ' ' if sources else ''}to draw: "
-            "check the state or --source"
+            "check the state or the sources asked"
         )
     events = _events(session, focal, {lane.ccode for lane in lanes.values()}, directory)
     ends = [b.end for lane in lanes.values() for b in lane.bars]
@@ -252,7 +252,7 @@ def _finish(
     asked = f"{period.asked_first or ''}-{period.asked_last or ''}"
     nothing = (
         f"{info.name} has nothing to draw in {asked}: its records run "
-        f"{begins}-{max(ends).year}; widen --from/--to"
+        f"{begins}-{max(ends).year}; widen the years asked"
     )
     if first > last:
         raise AllianceKBError(nothing)

@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import dyad_year_batches
-from alliancekb.analysis.rules import Coverage, Period, coverages, merge_all
+from alliancekb.analysis.panels import StateYears, allied_state_years, dyad_year_batches
+from alliancekb.analysis.rules import Coverage, Period, coverages
 from alliancekb.database.models import OBLIGATIONS, Alliance, Source, State, SystemSpell
 from alliancekb.database.states import imported_state_system
 from alliancekb.errors import InvalidInput, NotFound
@@ -341,8 +341,8 @@ def universe_state_years(
         lo = max(period.first_year, cov.first) if period.asked_first is None else period.first_year
         hi = min(period.last_year, cov.last_year) if period.asked_last is None else period.last_year
         years_asked = Period.years(lo, hi)
-        allied = _state_allied(session, key, years_asked)
-        codes_of: dict[int, dict[int, tuple[int, int, tuple[Any, ...]]]] = {}
+        allied = allied_state_years(session, key, years_asked)
+        codes_of: dict[int, StateYears] = {}
         abbs: dict[int, str] = {}
         for ccode, abb, years in allied:
             codes_of[ccode], abbs[ccode] = years, abb
@@ -365,33 +365,3 @@ def universe_state_years(
                     row.update(alliances=n_alliances, allies=n_allies, alliance=int(n_allies > 0))
                     row.update(zip(OBLIGATIONS, codes, strict=True))
                 yield row
-
-
-def _state_allied(
-    session: Session, source: str, period: Period
-) -> Iterator[tuple[int, str, dict[int, tuple[int, int, tuple[Any, ...]]]]]:
-    """Per state (ccode order): its abb and, per year, (alliances, allies, merged codes)."""
-    current: int | None = None
-    abb = ""
-    years: dict[int, tuple[set[str], set[int], tuple[Any, ...]]] = {}
-
-    def finish() -> dict[int, tuple[int, int, tuple[Any, ...]]]:
-        return {y: (len(k), len(a), c) for y, (k, a, c) in years.items()}
-
-    for batch in dyad_year_batches(session, source, True, period):
-        for row in batch:
-            if row[0] != current:
-                if current is not None:
-                    yield current, abb, finish()
-                current, abb, years = row[0], row[2], {}
-            keys = set(row[-1].split("; "))
-            codes = tuple(row[6:11])
-            entry = years.get(row[4])
-            if entry is None:
-                years[row[4]] = (keys, {row[1]}, codes)
-            else:
-                entry[0].update(keys)
-                entry[1].add(row[1])
-                years[row[4]] = (entry[0], entry[1], merge_all(entry[2], codes))
-    if current is not None:
-        yield current, abb, finish()
