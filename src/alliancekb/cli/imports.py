@@ -63,9 +63,7 @@ def _few(keys: list[str], shown: int = 5) -> str:
 def _covariate_counts(summary: ImportSummary) -> str:
     years = f", {summary.years[0]}-{summary.years[1]}" if summary.years else ""
     if summary.rivalries:
-        return (
-            f"{_count(summary.rivalries, 'rivalry')} of {_count(summary.states, 'state')}{years}"
-        )
+        return f"{_count(summary.rivalries, 'rivalry')} of {_count(summary.states, 'state')}{years}"
     measures = ", ".join(f"{name} {n:,}" for name, n in summary.measures.items())
     return (
         f"{_count(summary.state_years, 'state-year')} of {_count(summary.states, 'state')}"

@@ -85,4 +85,3 @@ def replace_rows(
         progress("writing", min(i + BATCH, len(rows)), len(rows))
     log_import(session, context, importer, summary, existed)
     return summary
-

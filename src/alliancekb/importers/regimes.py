@@ -33,7 +33,7 @@ MEASURES = {"v2x_polyarchy": "polyarchy", "polity2": "polity2", "euds": "euds", 
 """Each measure's column in the files and in `regime_scores`."""
 RANGES = {"v2x_polyarchy": (0.0, 1.0), "polity2": (-10.0, 10.0), "euds": (-10.0, 10.0)}
 RANGES["aeuds"] = RANGES["euds"]
-VDEM = "Coppedge, Michael, et al. 2026. \"V-Dem Dataset v16.\" Varieties of Democracy Project."
+VDEM = 'Coppedge, Michael, et al. 2026. "V-Dem Dataset v16." Varieties of Democracy Project.'
 POLITY = 'Marshall, Monty G. 2020. "Polity5 Project, v2018." Center for Systemic Peace.'
 
 
@@ -60,7 +60,7 @@ LAYOUTS = (
         _info(
             "cw-democracy",
             "Democracy estimates by COW state-year (isard cw_democracy: V-Dem, Polity5, UDS)",
-            f"{VDEM} {POLITY} Marquez, Xavier. 2016. \"A Quick Method for Extending the Unified "
+            f'{VDEM} {POLITY} Marquez, Xavier. 2016. "A Quick Method for Extending the Unified '
             'Democracy Scores." Pemstein, Meserve and Melton. 2010. "Democratic Compromise." '
             "Political Analysis 18(4): 426-449. Miller, Steven V. isard: Overflow Data for "
             "Quantitative Peace Science Research.",
@@ -128,9 +128,7 @@ def choose_layout(path: Path) -> RegimeLayout:
     for choice in LAYOUTS:
         if set(choice.layout.columns) <= found:
             return choice
-    wanted = "; ".join(
-        f"{', '.join(c.layout.columns)} ({c.layout.name})" for c in LAYOUTS
-    )
+    wanted = "; ".join(f"{', '.join(c.layout.columns)} ({c.layout.name})" for c in LAYOUTS)
     raise InvalidInput(
         f"{path} is not a regime file: expected the columns {wanted} "
         "(`alliancekb import regimes` reads these layouts)"
