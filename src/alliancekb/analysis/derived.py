@@ -125,6 +125,7 @@ def _one_source(
     what: str,
     has: object,
     hint: str,
+    option: str,
 ) -> str:
     query = select(Source.key).join(model, model.source_id == Source.id)
     if has is not None:
@@ -133,12 +134,15 @@ def _one_source(
     if wanted is not None:
         if wanted not in keys:
             known = ", ".join(keys) or "none imported"
-            raise NotFound(f"no {what} source '{wanted}' (known: {known})")
+            raise NotFound(f"no {what} in source '{wanted}' (sources with them: {known})")
         return wanted
     if not keys:
         raise InvalidInput(f"no {what} are imported: {hint}")
     if len(keys) > 1:
-        raise InvalidInput(f"several sources of {what} ({', '.join(keys)}): choose one")
+        raise InvalidInput(
+            f"several sources of {what} ({', '.join(keys)}): choose one as the {option} source "
+            f"(`--{option} KEY`)"
+        )
     return keys[0]
 
 
@@ -160,6 +164,7 @@ def derivation(
         f"regime scores with {rule.column}",
         column.is_not(None),
         "import them with `alliancekb import regimes PATH` (cw_democracy.csv, V-Dem or Polity5)",
+        "regimes",
     )
     rivalry_key = _one_source(
         session,
@@ -168,6 +173,7 @@ def derivation(
         "rivalries",
         None,
         "import them with `alliancekb import rivalries PATH` (td_rivalries.csv)",
+        "rivalries",
     )
     return Derivation(name, parameter, ideological_rivalry, regime_key, rivalry_key)
 

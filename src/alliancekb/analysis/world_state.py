@@ -118,6 +118,15 @@ def comparison_rows(
         .order_by(Alignment.start_day, Alignment.key)
     )
     found = list(session.execute(query))
+
+    # Each dyad's alignments together, dyads in the order they enter the record (as `theory`).
+    def dyad(alignment: Alignment) -> int:
+        return alignment.state_b_id if alignment.state_a_id == focal.id else alignment.state_a_id
+
+    begins: dict[int, Any] = {}
+    for alignment, _src in found:
+        begins.setdefault(dyad(alignment), alignment.start_day)
+    found.sort(key=lambda r: (begins[dyad(r[0])], directory.by_id[dyad(r[0])].ccode))
     allied = allied_years(
         session, observed.source, observed.first, observed.last_year, [focal.ccode]
     )

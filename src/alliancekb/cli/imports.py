@@ -61,7 +61,8 @@ def _few(keys: list[str], shown: int = 5) -> str:
 
 
 def _covariate_counts(summary: ImportSummary) -> str:
-    years = f", {summary.years[0]}-{summary.years[1]}" if summary.years else ""
+    span = summary.years or (0, 0)
+    years = f", {span[0]}" + (f"-{span[1]}" if span[1] != span[0] else "") if summary.years else ""
     if summary.rivalries:
         return f"{_count(summary.rivalries, 'rivalry')} of {_count(summary.states, 'state')}{years}"
     measures = ", ".join(f"{name} {n:,}" for name, n in summary.measures.items())

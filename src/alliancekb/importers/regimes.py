@@ -43,6 +43,8 @@ class RegimeLayout:
     code: str
     """The column of the COW code."""
     source: SourceInfo
+    shown: str
+    """The columns and the file, as a message names them."""
 
 
 def _info(key: str, title: str, citation: str, url: str, notes: str) -> SourceInfo:
@@ -68,6 +70,7 @@ LAYOUTS = (
             "Imported from isard's cw_democracy: V-Dem v2x_polyarchy, Polity5 polity2 and the "
             "extended UDS (euds, aeuds) by COW state-year; empty: not estimated.",
         ),
+        "ccode, year, euds, aeuds, polity2, v2x_polyarchy (isard's cw_democracy.csv)",
     ),
     RegimeLayout(
         Layout(
@@ -82,6 +85,7 @@ LAYOUTS = (
             "Imported from V-Dem's country-year file: v2x_polyarchy by COWcode; rows without a "
             "COW code are not stored.",
         ),
+        "COWcode, year, v2x_polyarchy (V-Dem's country-year file)",
     ),
     RegimeLayout(
         Layout("Polity5 (p5v2018)", ("ccode", "year", "polity2"), "import regimes"),
@@ -94,6 +98,7 @@ LAYOUTS = (
             "Imported from Polity5: polity2 by Polity's ccode; codes that are not COW states "
             "are left out.",
         ),
+        "ccode, year, polity2 (Polity5)",
     ),
 )
 
@@ -109,6 +114,10 @@ class ParsedRegimes:
 
 
 def _header(path: Path) -> list[str]:
+    try:
+        path.stat()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
     regular_file(path, "give a regime CSV file")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -128,10 +137,10 @@ def choose_layout(path: Path) -> RegimeLayout:
     for choice in LAYOUTS:
         if set(choice.layout.columns) <= found:
             return choice
-    wanted = "; ".join(f"{', '.join(c.layout.columns)} ({c.layout.name})" for c in LAYOUTS)
+    shown = [c.shown for c in LAYOUTS]
     raise InvalidInput(
-        f"{path} is not a regime file: expected the columns {wanted} "
-        "(`alliancekb import regimes` reads these layouts)"
+        f"{path} is not a regime file: expected the columns {', '.join(shown[:-1])} or "
+        f"{shown[-1]}; `alliancekb import regimes` reads these layouts"
     )
 
 
