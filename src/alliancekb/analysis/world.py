@@ -88,7 +88,7 @@ class WorldCounts:
         for lo, hi in spans:
             a, b = max(lo, self.first), min(hi, self.last)
             if a <= b:
-                found.append((f"{a}-{b}", range(a, b + 1)))
+                found.append((f"{a}-{b}" if a < b else str(a), range(a, b + 1)))
         return found
 
     def rows(self, by: str = "all") -> list[Row]:
