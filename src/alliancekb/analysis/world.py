@@ -10,21 +10,23 @@ those every input speaks for (1816-2010 for ATOP, the regime scores and the riva
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import or_
+from sqlalchemy.orm import Session, aliased
 
 from alliancekb.analysis.derived import Derivation, Flags, shared_values
-from alliancekb.analysis.panels import dyad_year_batches
-from alliancekb.analysis.rules import Coverage, Period
+from alliancekb.analysis.rules import Coverage, MembershipPairs, Period, common_period, coverages
 from alliancekb.analysis.universe import (
     alliance_sources,
     common_years,
     system_source,
     system_states,
 )
+from alliancekb.database.models import Source, State
 from alliancekb.errors import InvalidInput
 
 Row = dict[str, Any]
@@ -187,13 +189,28 @@ def years_counted(period: Period, observed: Coverage, flags: Flags) -> tuple[int
 def allied_years(
     session: Session, source: str, first: int, last: int, states: Sequence[int] | None = None
 ) -> dict[tuple[int, int], set[int]]:
-    """The source's undirected allied dyad-years (ccode1 < ccode2), by dyad."""
-    wanted = set(states) if states is not None else None
+    """The source's undirected allied dyad-years (ccode1 < ccode2), by dyad, within first..last
+    (only the dyads of STATES, if given): the dyad rule of `analysis.rules`."""
+    cov = coverages(session, [source])[source]
+    within = Period.years(first, last)
+    pairs = MembershipPairs()
+    mine, theirs = pairs.mine, pairs.theirs
+    s1, s2 = aliased(State), aliased(State)
+    query = (
+        pairs.select(
+            s1.ccode, s2.ccode, mine.start_day, mine.end_day, theirs.start_day, theirs.end_day
+        )
+        .join(s1, s1.id == mine.state_id)
+        .join(s2, s2.id == theirs.state_id)
+        .where(Source.key == source, s1.ccode < s2.ccode, pairs.meet())
+    )
+    if states is not None:
+        query = query.where(or_(s1.ccode.in_(states), s2.ccode.in_(states)))
     found: dict[tuple[int, int], set[int]] = {}
-    for batch in dyad_year_batches(session, source, False, Period.years(first, last)):
-        for row in batch:
-            if wanted is None or row[0] in wanted or row[1] in wanted:
-                found.setdefault((row[0], row[1]), set()).add(row[4])
+    for c1, c2, st1, en1, st2, en2 in session.execute(query):
+        common = common_period(st1, en1, st2, en2, cov.open_end, within)
+        if common is not None:
+            found.setdefault((c1, c2), set()).update(range(common.first_year, common.last_year + 1))
     return found
 
 
@@ -215,38 +232,68 @@ def world_counts(
     allied = allied_years(session, observed.source, lo, hi)
     states = system_states(session, system)
     codes = sorted(states)
-    # Per year: 3 * security + 2 where the rivalry data do not speak; the regime data likewise.
-    rivalry_known = {y: flags.rivalry_cov.covers_year(y) for y in range(lo, hi + 1)}
-    regime_known = {y: flags.regime_cov.covers_year(y) for y in range(lo, hi + 1)}
-    band = rule.rule.kind == "band"
+    width = hi - lo + 1
+    # Per year: where its counts start in one flat list (9 cells a year), plus the security
+    # cell of a dyad without a rival in common (3), or unknown (6) where the rivalries do not
+    # speak. Per state: its score each year, None where unknown (or the scores do not speak).
+    plain = [9 * i + (3 if flags.rivalry_cov.covers_year(lo + i) else 6) for i in range(width)]
+    scores = {
+        c: [
+            flags.scores.get(c, {}).get(y) if flags.regime_cov.covers_year(y) else None
+            for y in range(lo, hi + 1)
+        ]
+        for c in codes
+    }
     limit = rule.parameter + 1e-9
+    band = rule.rule.kind == "band"
+
+    def same(a: float, b: float) -> bool:
+        return shared_values(rule, a, b)
+
+    cells: Counter[int] = Counter()
+    allied_cells: Counter[int] = Counter()
     nothing: set[int] = set()
     for i, c1 in enumerate(codes):
-        spells1 = states[c1][1]
+        spells1, scores1 = states[c1][1], scores[c1]
         for c2 in codes[i + 1 :]:
             if not observed.covers_pair(c1, c2):
                 continue
             runs = common_years(spells1, states[c2][1], lo, hi)
             if not runs:
                 continue
-            common, ideological, scores1, scores2 = flags.dyad(c1, c2)
+            common, ideological, _s1, _s2 = flags.dyad(c1, c2)
+            scores2 = scores[c2]
             allied_in = allied.get((c1, c2), nothing)
             for first, last in runs:
-                for year in range(first, last + 1):
-                    cell = (0 if year in common else 3) if rivalry_known[year] else 6
-                    if year in ideological:
-                        cell += 1
-                    elif not regime_known[year]:
-                        cell += 2
-                    else:
-                        s1, s2 = scores1.get(year), scores2.get(year)
-                        if s1 is None or s2 is None:
-                            cell += 2
-                        elif band:
-                            cell += 0 if -limit <= s1 - s2 <= limit else 1
-                        else:
-                            cell += 0 if shared_values(rule, s1, s2) else 1
-                    counts.dyad_years[year - lo][cell] += 1
-                    if year in allied_in:
-                        counts.allied[year - lo][cell] += 1
+                a, b = first - lo, last - lo + 1
+                base = plain[a:b]
+                if common:
+                    base = [k - 3 if lo + a + j in common else k for j, k in enumerate(base)]
+                pairs_of = zip(base, scores1[a:b], scores2[a:b], strict=True)
+                if band:
+                    keys = [
+                        k + 2
+                        if x is None or y is None
+                        else k
+                        if -limit <= x - y <= limit
+                        else k + 1
+                        for k, x, y in pairs_of
+                    ]
+                else:
+                    keys = [
+                        k + 2 if x is None or y is None else k if same(x, y) else k + 1
+                        for k, x, y in pairs_of
+                    ]
+                if ideological:  # an ideological rivalry: no shared values, whatever the scores
+                    keys = [
+                        k - k % 9 % 3 + 1 if lo + a + j in ideological else k
+                        for j, k in enumerate(keys)
+                    ]
+                cells.update(keys)
+                if allied_in:
+                    allied_cells.update(keys[y - first] for y in allied_in if first <= y <= last)
+    for key, n in cells.items():
+        counts.dyad_years[key // 9][key % 9] = n
+    for key, n in allied_cells.items():
+        counts.allied[key // 9][key % 9] = n
     return counts
