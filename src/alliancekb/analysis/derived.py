@@ -228,22 +228,6 @@ class Flags:
             return None
         return shared_values(self.rule, s1, s2)
 
-    def dyad(self, c1: int, c2: int) -> DyadFlags:
-        """The dyad's data at hand, for a loop over its years (c1 < c2)."""
-        return DyadFlags(
-            self.common.get((c1, c2), set()),
-            self.ideological.get((c1, c2), set()) if self.rule.ideological_rivalry else set(),
-            self.scores.get(c1, self._empty),
-            self.scores.get(c2, self._empty),
-        )
-
-
-class DyadFlags(NamedTuple):
-    common: set[int]
-    ideological: set[int]
-    scores1: dict[int, float]
-    scores2: dict[int, float]
-
 
 def shared_values(rule: Derivation, s1: float, s2: float) -> bool:
     """The ideology rule on two known scores."""

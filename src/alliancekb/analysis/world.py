@@ -250,7 +250,8 @@ def world_counts(
     def same(a: float, b: float) -> bool:
         return shared_values(rule, a, b)
 
-    cells: Counter[int] = Counter()
+    ideological_years = flags.ideological if rule.ideological_rivalry else {}
+    keys_of_all: list[int] = []  # counted at the end, in C
     allied_cells: Counter[int] = Counter()
     nothing: set[int] = set()
     for i, c1 in enumerate(codes):
@@ -261,7 +262,8 @@ def world_counts(
             runs = common_years(spells1, states[c2][1], lo, hi)
             if not runs:
                 continue
-            common, ideological, _s1, _s2 = flags.dyad(c1, c2)
+            common = flags.common.get((c1, c2), nothing)
+            ideological = ideological_years.get((c1, c2), nothing)
             scores2 = scores[c2]
             allied_in = allied.get((c1, c2), nothing)
             for first, last in runs:
@@ -289,10 +291,10 @@ def world_counts(
                         k - k % 9 % 3 + 1 if lo + a + j in ideological else k
                         for j, k in enumerate(keys)
                     ]
-                cells.update(keys)
+                keys_of_all += keys
                 if allied_in:
                     allied_cells.update(keys[y - first] for y in allied_in if first <= y <= last)
-    for key, n in cells.items():
+    for key, n in Counter(keys_of_all).items():
         counts.dyad_years[key // 9][key % 9] = n
     for key, n in allied_cells.items():
         counts.allied[key // 9][key % 9] = n
