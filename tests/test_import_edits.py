@@ -176,11 +176,17 @@ def test_the_datasets_import_reads(db_url: str) -> None:
     assert DATASETS["atop"].layout.command == DATASETS["atop"].command == "import atop"
     with pytest.raises(NotFound) as caught:
         dataset("gibler")
-    assert str(caught.value) == "no dataset 'gibler': choose one of atop, cow, cow-states"
+    assert (
+        str(caught.value)
+        == "no dataset 'gibler': choose one of atop, cow, cow-states, regimes, rivalries"
+    )
     kb = KnowledgeBase.open(db_url)
     try:
         with pytest.raises(NotFound) as caught:
             kb.import_file("gibler", ATOP)
-        assert str(caught.value) == "no dataset 'gibler': choose one of atop, cow, cow-states"
+        assert (
+            str(caught.value)
+            == "no dataset 'gibler': choose one of atop, cow, cow-states, regimes, rivalries"
+        )
     finally:
         kb.engine.dispose()

@@ -17,6 +17,7 @@ LAYERS = {
     "analysis": 3,
     "kb": 4,
     "kb_exports": 4,
+    "kb_world": 4,
     "cli": 5,
 }
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliancekb.errors import DataWouldBeLost
 from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
+from alliancekb.kb_world import World
 from alliancekb.records.kinds import KINDS, Kind
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-class KnowledgeBase(Exports):
+class KnowledgeBase(Exports, World):
     """A knowledge base on SQLite or PostgreSQL."""
 
     KINDS = tuple(KINDS)
@@ -171,7 +172,8 @@ class KnowledgeBase(Exports):
         progress: Progress | None = None,
         replace_edits: bool = False,
     ) -> ImportSummary:
-        """Import an ATOP (`atop`), COW alliance (`cow`) or COW state (`cow-states`) file.
+        """Import an ATOP (`atop`), COW alliance (`cow`), COW state (`cow-states`), regime
+        (`regimes`) or rivalry (`rivalries`) file.
 
         Creates or replaces its source in one transaction; the same file again changes nothing.
         Edits made by hand to the source's alliances since its last import raise WouldLoseWork

@@ -190,10 +190,10 @@ def draw(timeline: Timeline, fmt: str) -> bytes:
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         fig.savefig(buffer, format=fmt, metadata=metadata)
-    return buffer.getvalue() if fmt == "svg" else _small_png(buffer.getvalue())
+    return buffer.getvalue() if fmt == "svg" else small_png(buffer.getvalue())
 
 
-def _small_png(data: bytes) -> bytes:
+def small_png(data: bytes) -> bytes:
     """The PNG with a palette of 128 colours: a third of the size, the same to the eye."""
     from PIL import Image  # a dependency of matplotlib
 

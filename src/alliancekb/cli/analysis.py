@@ -21,6 +21,18 @@ from alliancekb.cli.common import (
     say,
     years,
 )
+from alliancekb.cli.world import (
+    ByOpt,
+    FlagsOpt,
+    IdeologicalRivalryOpt,
+    IdeologyOpt,
+    PictureOpt,
+    RegimesOpt,
+    RivalriesOpt,
+    UniverseOpt,
+    WorldOptions,
+    run_world,
+)
 
 app = typer.Typer()
 
@@ -40,12 +52,29 @@ def theory(
     first: FromOpt = None,
     last: ToOpt = None,
     fmt: FormatOpt = TABLE,
+    universe: UniverseOpt = None,
+    flags: FlagsOpt = None,
+    ideology: IdeologyOpt = None,
+    ideological_rivalry: IdeologicalRivalryOpt = False,
+    regimes: RegimesOpt = None,
+    rivalries: RivalriesOpt = None,
+    by: ByOpt = None,
+    picture: PictureOpt = None,
 ) -> None:
     """Test the rule allied <=> shared security AND shared values, year by year.
 
     Example: alliancekb theory --state Vietnam --source atop-5.1
+
+    The whole world, with flags derived from regime scores and rivalries:
+    alliancekb theory --universe cow --source atop-5.1 --flags derived --by era
     """
     years(first, last)
+    world = WorldOptions(
+        universe, flags, ideology, ideological_rivalry, regimes, rivalries, by, picture
+    )
+    if world.asked:
+        run_world(open_kb(ctx), world, state, source, first, last, fmt)
+        return
     kb = open_kb(ctx)
     rows, summary = kb.theory(state, source, first, last)
     emit(rows, fmt, columns=kb.columns("theory"), table_columns=kb.columns("theory-table"))

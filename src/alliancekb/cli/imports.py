@@ -1,4 +1,4 @@
-"""`alliancekb import atop|cow|cow-states PATH`: the standard datasets."""
+"""`alliancekb import atop|cow|cow-states|regimes|rivalries PATH`: the standard datasets."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from alliancekb.kb import ImportSummary
 
 app = typer.Typer(
-    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system.",
+    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system, "
+    "regime scores and strategic rivalries.",
     no_args_is_help=True,
 )
 
@@ -50,7 +51,8 @@ def _progress(label: str) -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    plural = word[:-1] + "ies" if word.endswith("ry") else word + "s"
+    return f"{n:,} {word if n == 1 else plural}"
 
 
 def _few(keys: list[str], shown: int = 5) -> str:
@@ -58,11 +60,25 @@ def _few(keys: list[str], shown: int = 5) -> str:
     return ", ".join(keys[:shown]) + more
 
 
+def _covariate_counts(summary: ImportSummary) -> str:
+    span = summary.years or (0, 0)
+    years = f", {span[0]}" + (f"-{span[1]}" if span[1] != span[0] else "") if summary.years else ""
+    if summary.rivalries:
+        return f"{_count(summary.rivalries, 'rivalry')} of {_count(summary.states, 'state')}{years}"
+    measures = ", ".join(f"{name} {n:,}" for name, n in summary.measures.items())
+    return (
+        f"{_count(summary.state_years, 'state-year')} of {_count(summary.states, 'state')}"
+        f"{years}: {measures}"
+    )
+
+
 def summary_line(summary: ImportSummary) -> str:
     """The one line an import ends with."""
     name = summary.path.name
     if summary.spells:
         counts = f"{_count(summary.states, 'state')}, {_count(summary.spells, 'system spell')}"
+    elif summary.state_years or summary.rivalries:
+        counts = _covariate_counts(summary)
     else:
         counts = (
             f"{_count(summary.alliances, 'alliance')}, "
@@ -77,7 +93,7 @@ def summary_line(summary: ImportSummary) -> str:
         more = f" and {len(summary.linked) - 3} more" if len(summary.linked) > 3 else ""
         line += f"; linked to treaties: {shown}{more}"
     for reason, items in summary.skipped.items():
-        line += f"; skipped {_count(len(items), 'membership')}: {reason} ({'; '.join(items)})"
+        line += f"; skipped {_count(len(items), summary.unit)}: {reason} ({'; '.join(items)})"
     if summary.left_out:
         line += (
             f"; left out {_count(len(summary.left_out), 'alliance')} with fewer than 2 member "
@@ -159,3 +175,23 @@ def import_cow_states(
     Example: alliancekb import cow-states ../shared/data/cow/states2016.csv
     """
     _run(ctx, "cow-states", path, replace_edits)
+
+
+@app.command("regimes")
+@handle_errors
+def import_regimes(ctx: typer.Context, path: PathArg) -> None:
+    """Import regime scores by COW state-year (cw_democracy.csv, V-Dem or Polity5).
+
+    Example: alliancekb import regimes ../shared/data/regime/cw_democracy.csv
+    """
+    _run(ctx, "regimes", path)
+
+
+@app.command("rivalries")
+@handle_errors
+def import_rivalries(ctx: typer.Context, path: PathArg) -> None:
+    """Import Thompson and Dreyer's strategic rivalries (td_rivalries.csv).
+
+    Example: alliancekb import rivalries ../shared/data/rivalry/td_rivalries.csv
+    """
+    _run(ctx, "rivalries", path)

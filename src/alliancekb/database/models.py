@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -342,3 +343,42 @@ class Change(Base):
     action: Mapped[str] = mapped_column(String(16))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+class RegimeScore(Base):
+    """One source's democracy measures of a state-year (V-Dem, Polity, UDS); None: not
+    estimated."""
+
+    __tablename__ = "regime_scores"
+    __table_args__ = (UniqueConstraint("source_id", "state_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    state_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    polyarchy: Mapped[float | None] = mapped_column(Float)
+    polity2: Mapped[float | None] = mapped_column(Float)
+    euds: Mapped[float | None] = mapped_column(Float)
+    aeuds: Mapped[float | None] = mapped_column(Float)
+
+
+class Rivalry(Base):
+    """A strategic rivalry (Thompson and Dreyer): two states, its years, region and types."""
+
+    __tablename__ = "rivalries"
+    __table_args__ = (
+        UniqueConstraint("source_id", "number"),
+        CheckConstraint("last_year >= first_year", name="years_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = _source_fk()
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    state_a_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"))
+    state_b_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"))
+    first_year: Mapped[int] = mapped_column(Integer)
+    last_year: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str | None] = mapped_column(String(100))
+    types: Mapped[str] = mapped_column(String(200))
+    """Its types in the file's order, comma-separated (spatial, positional, ideological, ...)."""

@@ -1,4 +1,5 @@
-"""Importers of the standard datasets: ATOP 5.x, COW Formal Alliances v4.1, COW states.
+"""Importers of the standard datasets: ATOP 5.x, COW Formal Alliances v4.1, COW states, and the
+covariates of the world test (regime scores, strategic rivalries).
 
 Each reads its whole file first (a bad row or a wrong layout raises InvalidInput before
 anything is written), then creates or replaces its source in one transaction.
@@ -10,7 +11,8 @@ anything is written), then creates or replaces its source in one transaction.
     pipeline.py  an alliance file against what its source holds; the replacement in bulk
     edits.py     analysts' edits a replacing import would undo, and their before-values
     bulk.py      COPY / executemany through the driver
-    atop.py, cow.py, cow_states.py   one module per dataset: its layout and mapping
+    covariates.py  what the covariate imports share: their states, their rows replaced
+    atop.py, cow.py, cow_states.py, regimes.py, rivalries.py   one module per dataset
 
 DATASETS below is the one list of what `import` reads: adding a dataset is one entry and one
 module. This module stays light (nothing but the list is imported until an import runs), so
@@ -82,6 +84,18 @@ DATASETS: dict[str, Dataset] = {
             "Import the COW state system (states2016.csv): states, names and system spells.",
             "alliancekb import cow-states ../shared/data/cow/states2016.csv",
             "cow_states",
+        ),
+        Dataset(
+            "regimes",
+            "Import regime scores by COW state-year (cw_democracy.csv, V-Dem or Polity5).",
+            "alliancekb import regimes ../shared/data/regime/cw_democracy.csv",
+            "regimes",
+        ),
+        Dataset(
+            "rivalries",
+            "Import Thompson and Dreyer's strategic rivalries (td_rivalries.csv).",
+            "alliancekb import rivalries ../shared/data/rivalry/td_rivalries.csv",
+            "rivalries",
         ),
     )
 }

@@ -27,7 +27,7 @@ class SourceInfo:
     title: str
     citation: str
     url: str | None
-    version: str
+    version: str | None
     licence: str
     coverage_start: int
     coverage_end: int | None
@@ -58,6 +58,16 @@ class ImportSummary:
     """Alliances of the source the import removed (analysts' additions among them)."""
     reverted: list[str] = field(default_factory=list)
     """Alliances the import changed back from an analyst's edit."""
+    state_years: int = 0
+    """Covariates: the state-years of regime scores stored (`import regimes`)."""
+    measures: dict[str, int] = field(default_factory=dict)
+    """Covariates: per measure (v2x_polyarchy, polity2, ...), the state-years it scores."""
+    rivalries: int = 0
+    """Covariates: the rivalries stored (`import rivalries`)."""
+    years: tuple[int, int] | None = None
+    """Covariates: the first and last year the file speaks for."""
+    unit: str = "membership"
+    """What a skipped item is (a membership, a state-year, a rivalry)."""
 
     def skip(self, reason: str, item: str) -> None:
         self.skipped.setdefault(reason, []).append(item)
@@ -65,6 +75,16 @@ class ImportSummary:
     @property
     def nothing_changed(self) -> bool:
         return self.action == "unchanged"
+
+    def _covariates(self) -> dict[str, Any]:
+        if not (self.state_years or self.rivalries):
+            return {}  # the alliance and state imports' entries keep their fields
+        counts: dict[str, Any] = (
+            {"state_years": self.state_years, "measures": self.measures}
+            if self.state_years
+            else {"rivalries": self.rivalries}
+        )
+        return {**counts, "years": list(self.years) if self.years else None}
 
     def record(self) -> dict[str, Any]:
         """The summary as the change log keeps it (`after`)."""
@@ -74,6 +94,7 @@ class ImportSummary:
             "memberships": self.memberships,
             "states": self.states,
             "spells": self.spells,
+            **self._covariates(),
             "linked": [f"{a} -> {t}" for a, t in self.linked],
             "skipped": self.skipped,
             **{
