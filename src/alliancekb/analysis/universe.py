@@ -13,7 +13,6 @@ silently lost.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +24,8 @@ from sqlalchemy.orm import Session
 
 from alliancekb.analysis.panels import StateYears, allied_state_years, dyad_year_batches
 from alliancekb.analysis.rules import Coverage, Period, coverages
-from alliancekb.database.models import OBLIGATIONS, Alliance, Source, State, SystemSpell
-from alliancekb.database.states import imported_state_system
-from alliancekb.errors import InvalidInput, NotFound
-from alliancekb.records.kinds import UNIVERSES
+from alliancekb.analysis.systems import Spells, System, common_years, cow_system
+from alliancekb.database.models import OBLIGATIONS, Alliance, Source
 
 SHORT_NAMES = {
     "defense": "defense",
@@ -69,67 +66,13 @@ def column_prefixes(keys: Sequence[str], versions: dict[str, str | None]) -> dic
     return prefixes
 
 
-def system_source(session: Session, universe: str) -> str:
-    """The key of the state-system source the universe is drawn from: the one `import
-    cow-states` wrote last (a seed's handful of states is no universe)."""
-    if universe not in UNIVERSES:
-        raise NotFound(f"unknown universe '{universe}' (known: {', '.join(UNIVERSES)})")
-    key = imported_state_system(session)
-    if key is None:
-        raise InvalidInput(
-            "the COW state system has not been imported: import states2016.csv with "
-            "`alliancekb import cow-states PATH` first"
-        )
-    return key
+def open_system(session: Session, universe: str) -> System:
+    """The state system called UNIVERSE, as it was imported."""
+    if universe == "gw":
+        from alliancekb.analysis.gw import gw_system
 
-
-Spells = list[tuple[dt.date, dt.date | None]]
-
-
-def system_states(session: Session, system: str) -> dict[int, tuple[str, Spells]]:
-    """Each state of the system by ccode: its stateabb and its spells (None: runs on)."""
-    found: dict[int, tuple[str, Spells]] = {}
-    rows = session.execute(
-        select(State.ccode, State.stateabb, SystemSpell.start_day, SystemSpell.end_day)
-        .join(SystemSpell, SystemSpell.state_id == State.id)
-        .join(Source, Source.id == SystemSpell.source_id)
-        .where(Source.key == system)
-        .order_by(State.ccode, SystemSpell.start_day)
-    )
-    for ccode, abb, start, end in rows:
-        found.setdefault(ccode, (abb, []))[1].append((start, end))
-    return found
-
-
-def common_years(a: Spells, b: Spells, lo: int, hi: int) -> list[tuple[int, int]]:
-    """The years, within lo..hi, in which the two states are in the system on a common day,
-    as runs of consecutive years (first, last)."""
-    runs: list[tuple[int, int]] = []
-    for s1, e1 in a:
-        for s2, e2 in b:
-            first = s1 if s1 > s2 else s2
-            if e1 is None:
-                last = e2
-            elif e2 is None:
-                last = e1
-            else:
-                last = e1 if e1 < e2 else e2
-            if last is not None and first > last:
-                continue
-            start = max(first.year, lo)
-            stop = min(last.year if last is not None else hi, hi)
-            if start <= stop:
-                runs.append((start, stop))
-    if len(runs) < 2:
-        return runs
-    runs.sort()
-    merged = [runs[0]]
-    for start, stop in runs[1:]:
-        if start <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
-    return merged
+        return gw_system(session)
+    return cow_system(session, universe)
 
 
 def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Coverage]:
@@ -201,7 +144,7 @@ def universe_dyad_lines(
     """The universe's dyad-years as finished CSV lines in batches (header not included), and
     the column prefix of each source. Directed: both orders, A's own obligations toward B;
     undirected: ccode1 < ccode2, each obligation the maximum of both directions."""
-    system = system_source(session, universe)
+    system = open_system(session, universe)
     chosen = alliance_sources(session, sources)
     versions: dict[str, str | None] = {
         key: version
@@ -214,7 +157,7 @@ def universe_dyad_lines(
         lo = min(c.first for c in chosen.values()) if chosen else 1816
         hi = max(c.last_year for c in chosen.values()) if chosen else 2016
         period = Period.years(period.asked_first or lo, period.asked_last or hi)
-    states = system_states(session, system)
+    states = system.states
     return prefixes, _lines(session, states, chosen, directed, period, left_out or LeftOut())
 
 
@@ -334,9 +277,9 @@ def universe_state_years(
     dummy and each obligation; 0 inside the source's coverage, empty (None) outside. A state
     the source codes allied while outside the system (a government in exile) is kept, with
     `in_system` 0."""
-    system = system_source(session, universe)
+    system = open_system(session, universe)
     chosen = alliance_sources(session, sources)
-    states = system_states(session, system)
+    states = system.states
     for key, cov in chosen.items():
         lo = max(period.first_year, cov.first) if period.asked_first is None else period.first_year
         hi = min(period.last_year, cov.last_year) if period.asked_last is None else period.last_year
