@@ -257,7 +257,9 @@ class Exports:
             prefixes, batches = panel.universe_dyad_lines(
                 session, universe, sources or [], directed, period, left_out
             )
-            columns = panel.dyad_columns(prefixes, short_names)
+            columns = panel.dyad_columns(
+                prefixes, short_names, "gwcode" if universe == "gw" else "ccode"
+            )
             if fmt == "csv":
                 count = write_csv_lines(batches, columns, handle)
             else:

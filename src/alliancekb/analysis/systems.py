@@ -103,6 +103,8 @@ class System:
     """The COW codes each code stands for (GW); None: the codes are COW's own."""
     loader: Callable[[Session, str, bool, Period], Iterator[AlliedYear]] | None = None
     """How the source's dyad-years reach the system's codes (GW); None: as coded (COW)."""
+    unmapped: dict[str, int] = field(default_factory=dict)
+    """Per source, allied dyad-years with a code the system does not know (GW)."""
     _runs: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     def spoken(self, cov: Coverage, a: int, b: int) -> bool:

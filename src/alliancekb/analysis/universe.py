@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import StateYears, allied_state_years, dyad_year_batches
+from alliancekb.analysis.panels import StateYears, allied_state_years
 from alliancekb.analysis.rules import Coverage, Period, coverages
-from alliancekb.analysis.systems import Spells, System, common_years, cow_system
+from alliancekb.analysis.systems import AlliedYear, Codes, System, common_years, cow_system
 from alliancekb.database.models import OBLIGATIONS, Alliance, Source
 
 SHORT_NAMES = {
@@ -96,9 +96,10 @@ def parse_lines(lines: list[str]) -> list[tuple[Any, ...]]:
     ]
 
 
-def dyad_columns(prefixes: dict[str, str], short: bool) -> list[str]:
+def dyad_columns(prefixes: dict[str, str], short: bool, key: str = "ccode") -> list[str]:
+    """The universe dyad-years' columns; KEY names the codes (`ccode`, `gwcode`)."""
     names = [SHORT_NAMES[o] if short else o for o in OBLIGATIONS]
-    columns = ["ccode1", "ccode2", "stateabb1", "stateabb2", "year"]
+    columns = [f"{key}1", f"{key}2", "stateabb1", "stateabb2", "year"]
     for prefix in prefixes.values():
         columns += [f"{prefix}_alliance", *(f"{prefix}_{n}" for n in names)]
     return columns
@@ -107,21 +108,21 @@ def dyad_columns(prefixes: dict[str, str], short: bool) -> list[str]:
 class _Allied:
     """One source's allied dyad-years, read in dyad order alongside the universe."""
 
-    def __init__(self, session: Session, source: str, directed: bool, period: Period) -> None:
+    def __init__(
+        self, session: Session, system: System, source: str, directed: bool, period: Period
+    ) -> None:
         self.source = source
-        self.rows = (
-            row for batch in dyad_year_batches(session, source, directed, period) for row in batch
-        )
-        self.pending: tuple[Any, ...] | None = next(self.rows, None)
+        self.rows = system.allied(session, source, directed, period)
+        self.pending: AlliedYear | None = next(self.rows, None)
 
-    def take(self, c1: int, c2: int, left_out: LeftOut) -> dict[int, tuple[Any, ...]]:
+    def take(self, c1: int, c2: int, left_out: LeftOut) -> dict[int, Codes]:
         """The years and obligations of the dyad; rows of earlier dyads are outside the
         universe."""
-        found: dict[int, tuple[Any, ...]] = {}
+        found: dict[int, Codes] = {}
         row = self.pending
         while row is not None and (row[0] < c1 or (row[0] == c1 and row[1] <= c2)):
             if row[0] == c1 and row[1] == c2:
-                found[row[4]] = tuple(row[6:11])
+                found[row[2]] = row[3]
             else:
                 left_out.add(self.source)
             row = self.pending = next(self.rows, None)
@@ -157,20 +158,20 @@ def universe_dyad_lines(
         lo = min(c.first for c in chosen.values()) if chosen else 1816
         hi = max(c.last_year for c in chosen.values()) if chosen else 2016
         period = Period.years(period.asked_first or lo, period.asked_last or hi)
-    states = system.states
-    return prefixes, _lines(session, states, chosen, directed, period, left_out or LeftOut())
+    return prefixes, _lines(session, system, chosen, directed, period, left_out or LeftOut())
 
 
 def _lines(
     session: Session,
-    states: dict[int, tuple[str, Spells]],
+    system: System,
     chosen: dict[str, Coverage],
     directed: bool,
     period: Period,
     left_out: LeftOut,
 ) -> Iterator[list[str]]:
     lo, hi = period.first_year, period.last_year
-    allied = [_Allied(session, key, directed, period) for key in chosen]
+    states = system.states
+    allied = [_Allied(session, system, key, directed, period) for key in chosen]
     covs = list(chosen.values())
     years_of_cov = [(c.first, c.last_year) for c in covs]
     width = 1 + len(OBLIGATIONS)
@@ -223,7 +224,7 @@ def _lines(
             if not runs:
                 continue
             head = f"{c1},{c2},{abb1},{states[c2][0]},"
-            spoken = tuple(cov.covers_pair(c1, c2) for cov in covs)
+            spoken = tuple(system.spoken(cov, c1, c2) for cov in covs)
             if any(found):
                 ends = suffixes(runs, spoken, found)
             else:
@@ -237,6 +238,8 @@ def _lines(
                 batch = []
     for source in allied:
         source.rest(left_out)
+    for unmapped_source, n in system.unmapped.items():
+        left_out.add(unmapped_source, n)
     if batch:
         yield batch
 

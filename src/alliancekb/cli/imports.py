@@ -143,3 +143,13 @@ def import_cow_states(ctx: typer.Context, path: PathArg) -> None:
     Example: alliancekb import cow-states ../shared/data/cow/states2016.csv
     """
     _run(ctx, "cow-states", path)
+
+
+@app.command("gw-states")
+@handle_errors
+def import_gw_states(ctx: typer.Context, path: PathArg) -> None:
+    """Import the Gleditsch-Ward state list (iisystem.dat): states, spells and their COW codes.
+
+    Example: alliancekb import gw-states ../shared/data/gw/iisystem.dat
+    """
+    _run(ctx, "gw-states", path)

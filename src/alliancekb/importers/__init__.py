@@ -10,7 +10,7 @@ anything is written), then creates or replaces its source in one transaction.
     pipeline.py  an alliance file against what its source holds; the replacement in bulk
     edits.py     analysts' edits a replacing import would undo, and their before-values
     bulk.py      COPY / executemany through the driver
-    atop.py, cow.py, cow_states.py   one module per dataset: its layout and mapping
+    atop.py, cow.py, cow_states.py, gw_states.py   one module per dataset: its layout and mapping
 
 DATASETS below is the one list of what `import` reads: adding a dataset is one entry and one
 module. This module stays light (nothing but the list is imported until an import runs), so
@@ -82,6 +82,13 @@ DATASETS: dict[str, Dataset] = {
             "Import the COW state system (states2016.csv): states, names and system spells.",
             "alliancekb import cow-states ../shared/data/cow/states2016.csv",
             "cow_states",
+        ),
+        Dataset(
+            "gw-states",
+            "Import the Gleditsch-Ward state list (iisystem.dat): states, spells and their COW "
+            "codes.",
+            "alliancekb import gw-states ../shared/data/gw/iisystem.dat",
+            "gw_states",
         ),
     )
 }
