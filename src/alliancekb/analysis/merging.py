@@ -108,7 +108,7 @@ def read_panel(path: Path, directed: bool | None = None) -> Panel:
         for line, row in rows:
             if len(row) != len(header):
                 raise InvalidInput(
-                    f"{path} line {line}: {len(row)} cells where the header has "
+                    f"{path} line {line}: {len(row)} cell{'' if len(row) == 1 else 's'} where the header has "
                     f"{len(header)}; give every row one cell per column"
                 )
             codes = []
