@@ -107,9 +107,10 @@ def read_panel(path: Path, directed: bool | None = None) -> Panel:
         count, upward = 0, False
         for line, row in rows:
             if len(row) != len(header):
+                cells = f"{len(row)} cell{'' if len(row) == 1 else 's'}"
                 raise InvalidInput(
-                    f"{path} line {line}: {len(row)} cell{'' if len(row) == 1 else 's'} where the header has "
-                    f"{len(header)}; give every row one cell per column"
+                    f"{path} line {line}: {cells} where the header has {len(header)}; give "
+                    "every row one cell per column"
                 )
             codes = []
             for name, at in zip(names, keys, strict=True):
