@@ -158,15 +158,16 @@ def write(
     summary.states, summary.spells = len(parsed.states), len(parsed.spells)
     existed = source_exists(session, parsed.source.key)
     source_id, changed = put_source(session, parsed.source)
-    old = set(
-        session.execute(
+    old = {
+        tuple(row)
+        for row in session.execute(
             select(
                 GwState.gwcode, GwState.stateabb, GwState.name, GwSpell.start_day, GwSpell.end_day
             )
             .join(GwSpell, GwSpell.gw_state_id == GwState.id)
             .where(GwState.source_id == source_id)
-        ).tuples()
-    )
+        )
+    }
     new = {(g, *parsed.states[g], s, e) for g, s, e in parsed.spells}
     if old and not changed and old == new:
         summary.action = "unchanged"
