@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import dyad_year_batches
+from alliancekb.analysis.panels import ALLIANCES_AT, dyad_year_batches
 from alliancekb.analysis.rules import Period, merge_all
 from alliancekb.analysis.systems import AlliedYear, Codes, Spells, System
 from alliancekb.database.models import GwCode, GwSpell, GwState, Source
@@ -97,7 +97,7 @@ def mapped_dyad_years(
     found: dict[tuple[int, int, int], tuple[Codes, set[str]]] = {}
     for batch in dyad_year_batches(session, source, directed, period):
         for row in batch:
-            year, codes, keys = row[4], tuple(row[6:11]), row[-1]
+            year, codes, keys = row[4], tuple(row[6:11]), row[ALLIANCES_AT]
             ones, twos = _targets(corr, row[0], year), _targets(corr, row[1], year)
             if not ones or not twos:
                 unmapped[source] = unmapped.get(source, 0) + 1

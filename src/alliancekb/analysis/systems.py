@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import dyad_year_batches
+from alliancekb.analysis.panels import ALLIANCES_AT, dyad_year_batches
 from alliancekb.analysis.rules import Coverage, Period
 from alliancekb.database.models import Source, State, SystemSpell
 from alliancekb.database.states import imported_state_system
@@ -148,7 +148,7 @@ class System:
             return
         for batch in dyad_year_batches(session, source, directed, period):
             for row in batch:
-                yield row[0], row[1], row[4], tuple(row[6:11]), row[-1]
+                yield row[0], row[1], row[4], tuple(row[6:11]), row[ALLIANCES_AT]
 
 
 def cow_system(session: Session, universe: str = "cow") -> System:
