@@ -185,3 +185,25 @@ def test_gw_universe_agrees_with_iisystem(cli: Cli, reference_data: Path) -> Non
     assert seen[(2, 711, 1930)] == ("",) * 6  # Tibet: no COW code
     assert seen[(2, 20, 2019)] == ("",) * 6
     assert result.stderr.startswith("note: ")
+
+
+def test_gw_state_years_one_row_per_member(cli: Cli, tmp_path: Path) -> None:
+    for fmt, path in (("cow-states", STATES), ("gw-states", GW)):
+        ok(cli, "import", fmt, str(path))
+    ok(cli, "import", "atop", str(with_german_alliance(tmp_path)))
+    result = cli(
+        "export", "state-years", "--universe", "gw", "--source", "atop-5.1",
+        "--from", "1950", "--to", "1995",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0])[:5] == ["gwcode", "stateabb", "year", "source", "in_system"]
+    members = {(a, y) for a, _b, y in gw_universe(GW, 1950, 1995)}
+    assert {(int(r["gwcode"]), int(r["year"])) for r in rows} == members
+    assert len(rows) == len(members)
+    by_key = {(r["gwcode"], r["year"]): r for r in rows}
+    # GW's 260 in 1995 is COW's unified Germany: one ally (the USA), defense.
+    assert [by_key[("260", "1995")][c] for c in ("alliances", "allies", "alliance", "defense")] == [
+        "1", "1", "1", "1",
+    ]  # fmt: skip
+    assert by_key[("711", "1950")]["alliance"] == ""  # Tibet: no COW code

@@ -252,7 +252,7 @@ class Exports:
                 if directed:
                     raise InvalidInput("directed is for the dyad-years panel, not state-years")
                 rows = panel.universe_state_years(session, universe, sources or [], period)
-                count = write_rows(rows, fmt, handle, columns=list(panel.STATE_COLUMNS))
+                count = write_rows(rows, fmt, handle, columns=panel.state_columns(universe))
                 return count, {}
             prefixes, batches = panel.universe_dyad_lines(
                 session, universe, sources or [], directed, period, left_out

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliancekb.analysis.rules import Coverage, Period, merge_all
-from alliancekb.analysis.systems import Codes, System
+from alliancekb.analysis.systems import Codes, System, state_years
 from alliancekb.analysis.universe import (
     SHORT_NAMES,
     alliance_sources,
@@ -227,19 +227,11 @@ class _StateCells:
         self.covs = list(chosen.values())
         self.allied: list[dict[tuple[int, int], list[str]]] = []
         for key in chosen:
-            years: dict[tuple[int, int], tuple[set[str], set[int], Codes]] = {}
-            for c1, c2, year, codes, keys in system.allied(session, key, True, Period.years()):
-                entry = years.get((c1, year))
-                if entry is None:
-                    years[(c1, year)] = (set(keys.split("; ")), {c2}, codes)
-                else:
-                    entry[0].update(keys.split("; "))
-                    entry[1].add(c2)
-                    years[(c1, year)] = (entry[0], entry[1], merge_all(entry[2], codes))
             self.allied.append(
                 {
-                    k: [str(len(ks)), str(len(allies)), "1", *(_CELL[x] for x in c)]
-                    for k, (ks, allies, c) in years.items()
+                    (code, year): [str(n), str(allies), "1", *(_CELL[x] for x in c)]
+                    for code, _abb, years in state_years(session, system, key, Period.years())
+                    for year, (n, allies, c) in years.items()
                 }
             )
         self.zero, self.empty = ["0"] * 8, [""] * 8

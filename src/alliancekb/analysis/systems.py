@@ -15,8 +15,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import ALLIANCES_AT, dyad_year_batches
-from alliancekb.analysis.rules import Coverage, Period
+from alliancekb.analysis.panels import (
+    ALLIANCES_AT,
+    StateYears,
+    allied_state_years,
+    dyad_year_batches,
+)
+from alliancekb.analysis.rules import Coverage, Period, merge_all
 from alliancekb.database.models import Source, State, SystemSpell
 from alliancekb.database.states import imported_state_system
 from alliancekb.errors import InvalidInput, NotFound
@@ -149,6 +154,28 @@ class System:
         for batch in dyad_year_batches(session, source, directed, period):
             for row in batch:
                 yield row[0], row[1], row[4], tuple(row[6:11]), row[ALLIANCES_AT]
+
+
+def state_years(
+    session: Session, system: System, source: str, period: Period
+) -> Iterator[tuple[int, str, StateYears]]:
+    """Per state (code order) the source's allied years in the system's codes: alliances in
+    force, allies and obligations merged over its dyads (panels.allied_state_years, mapped)."""
+    if system.loader is None:
+        yield from allied_state_years(session, source, period)
+        return
+    years: dict[int, dict[int, tuple[set[str], set[int], Codes]]] = {}
+    for c1, c2, year, codes, keys in system.allied(session, source, True, period):
+        entry = years.setdefault(c1, {}).get(year)
+        if entry is None:
+            years[c1][year] = (set(keys.split("; ")), {c2}, codes)
+        else:
+            entry[0].update(keys.split("; "))
+            entry[1].add(c2)
+            years[c1][year] = (entry[0], entry[1], merge_all(entry[2], codes))
+    for code in sorted(years):
+        abb = system.states[code][0] if code in system.states else ""
+        yield code, abb, {y: (len(k), len(a), c) for y, (k, a, c) in years[code].items()}
 
 
 def cow_system(session: Session, universe: str = "cow") -> System:

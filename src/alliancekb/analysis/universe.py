@@ -22,9 +22,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import StateYears, allied_state_years
+from alliancekb.analysis.panels import StateYears
 from alliancekb.analysis.rules import Coverage, Period, coverages
-from alliancekb.analysis.systems import AlliedYear, Codes, System, common_years, cow_system
+from alliancekb.analysis.systems import (
+    AlliedYear,
+    Codes,
+    System,
+    common_years,
+    cow_system,
+    state_years,
+)
 from alliancekb.database.models import OBLIGATIONS, Alliance, Source
 
 SHORT_NAMES = {
@@ -270,6 +277,12 @@ STATE_COLUMNS = (
 )
 
 
+def state_columns(universe: str) -> list[str]:
+    """The universe state-years' columns: the code is `gwcode` in the GW universe."""
+    key = "gwcode" if universe == "gw" else "ccode"
+    return [key if c == "ccode" else c for c in STATE_COLUMNS]
+
+
 def universe_state_years(
     session: Session,
     universe: str,
@@ -287,7 +300,7 @@ def universe_state_years(
         lo = max(period.first_year, cov.first) if period.asked_first is None else period.first_year
         hi = min(period.last_year, cov.last_year) if period.asked_last is None else period.last_year
         years_asked = Period.years(lo, hi)
-        allied = allied_state_years(session, key, years_asked)
+        allied = state_years(session, system, key, years_asked)
         codes_of: dict[int, StateYears] = {}
         abbs: dict[int, str] = {}
         for ccode, abb, years in allied:
@@ -298,13 +311,13 @@ def universe_state_years(
             years_of = codes_of.get(ccode, {})
             for year in sorted(member | set(years_of)):
                 row: dict[str, Any] = {
-                    "ccode": ccode,
+                    system.key: ccode,
                     "stateabb": abb,
                     "year": year,
                     "source": key,
                     "in_system": int(year in member),
                 }
-                if not (cov.covers_year(year) and cov.covers_state(ccode)):
+                if not (cov.covers_year(year) and system.speaks_for_state(cov, ccode)):
                     row.update(dict.fromkeys(STATE_COLUMNS[5:]))
                 else:
                     n_alliances, n_allies, codes = years_of.get(year, (0, 0, (0,) * 5))

@@ -169,7 +169,15 @@ def write(
         )
     }
     new = {(g, *parsed.states[g], s, e) for g, s, e in parsed.spells}
-    if old and not changed and old == new:
+    old_codes = {
+        tuple(row)
+        for row in session.execute(
+            select(GwCode.ccode, GwCode.gwcode, GwCode.start_day, GwCode.end_day).where(
+                GwCode.source_id == source_id
+            )
+        )
+    }
+    if old and not changed and old == new and old_codes == set(parsed.codes):
         summary.action = "unchanged"
         return summary
     if old:
