@@ -128,6 +128,14 @@ class _Tuples:
         self.batch.extend([head + (year,) + tail for year in range(first, last + 1)])  # noqa: RUF005
 
 
+class _Runs(_Tuples):
+    """Collects runs of years with the same cells, unexpanded: (ccode1, ccode2, first, last,
+    obligations, alliances), for the universe panels, which cut their own years."""
+
+    def years(self, head: tuple[Any, ...], first: int, last: int, tail: tuple[Any, ...]) -> None:
+        self.batch.append((head[0], head[1], first, last, tail[1:6], tail[-3]))
+
+
 class _CsvLines(_Tuples):
     """Collects dyad-years as finished CSV lines, byte for byte what csv.writer writes for the
     tuples: each dyad's fixed cells are turned into text once, so a year costs one string
@@ -170,9 +178,11 @@ def dyad_year_batches(
     period: Period = Period.years(),
     *,
     csv_lines: bool = False,
+    runs: bool = False,
 ) -> Iterator[list[Any]]:
     """Dyad-years in DYAD_COLUMNS order, in batches, by source, dyad and year: tuples, or with
-    `csv_lines` the CSV lines (header not included) that csv.writer would write for them.
+    `csv_lines` the CSV lines (header not included) that csv.writer would write for them, or
+    with `runs` the runs of years (see _Runs).
 
     Directed rows give A's own obligations towards B; undirected rows (ccode1 < ccode2) take
     each obligation as the maximum of both directions. Obligations and flags are 1, 0 or None
@@ -190,7 +200,7 @@ def dyad_year_batches(
     current: tuple[str, int, int] | None = None
     head: tuple[Any, ...] = ()
     spans: list[tuple[int, int, tuple[int | None, ...], str, int | None]] = []
-    sink = _CsvLines() if csv_lines else _Tuples()
+    sink = _CsvLines() if csv_lines else _Runs() if runs else _Tuples()
 
     def flush() -> None:
         src, c1, c2 = current  # type: ignore[misc]

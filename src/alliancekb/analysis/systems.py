@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliancekb.analysis.panels import (
-    ALLIANCES_AT,
     StateYears,
     allied_state_years,
     dyad_year_batches,
@@ -93,6 +92,8 @@ def common_years(a: Spells, b: Spells, lo: int, hi: int) -> list[tuple[int, int]
 
 Codes = tuple[int | None, ...]
 AlliedYear = tuple[int, int, int, Codes, str]
+AlliedRun = tuple[int, int, int, int, Codes, str]
+"""Allied years in a run: code1, code2, first year, last year, obligations, alliance keys."""
 """An allied dyad-year in the system's codes: code1, code2, year, obligations, alliance keys."""
 
 
@@ -144,16 +145,25 @@ class System:
     def has_state(self, code: int, year: int) -> bool:
         return any(f <= year <= t for f, t in self.dyad_runs(code, code))
 
+    def allied_runs(
+        self, session: Session, source: str, directed: bool, period: Period
+    ) -> Iterator[AlliedRun]:
+        """The source's allied dyad-years in this system's codes, in dyad order, as runs of
+        years with the same obligations (as the panel cuts them; GW: a year each)."""
+        if self.loader is not None:
+            for c1, c2, year, codes, keys in self.loader(session, source, directed, period):
+                yield c1, c2, year, year, codes, keys
+            return
+        for batch in dyad_year_batches(session, source, directed, period, runs=True):
+            yield from batch
+
     def allied(
         self, session: Session, source: str, directed: bool, period: Period
     ) -> Iterator[AlliedYear]:
-        """The source's allied dyad-years in this system's codes (for COW in dyad order)."""
-        if self.loader is not None:
-            yield from self.loader(session, source, directed, period)
-            return
-        for batch in dyad_year_batches(session, source, directed, period):
-            for row in batch:
-                yield row[0], row[1], row[4], tuple(row[6:11]), row[ALLIANCES_AT]
+        """The source's allied dyad-years in this system's codes, a year each."""
+        for c1, c2, first, last, codes, keys in self.allied_runs(session, source, directed, period):
+            for year in range(first, last + 1):
+                yield c1, c2, year, codes, keys
 
 
 def state_years(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from alliancekb.analysis.panels import StateYears
 from alliancekb.analysis.rules import Coverage, Period, coverages
 from alliancekb.analysis.systems import (
-    AlliedYear,
+    AlliedRun,
     Codes,
     System,
     common_years,
@@ -92,12 +92,13 @@ def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Cover
     return coverages(session, list(keys))
 
 
-def parse_lines(lines: list[str]) -> list[tuple[Any, ...]]:
+def parse_lines(batch: list[str]) -> list[tuple[Any, ...]]:
     """Finished CSV lines back as tuples (JSON output): numbers, stateabbs, None for empty."""
+    lines = "".join(batch).splitlines()
     return [
         tuple(
             cell if i in (2, 3) else int(cell) if cell else None
-            for i, cell in enumerate(line.rstrip("\n").split(","))
+            for i, cell in enumerate(line.split(","))
         )
         for line in lines
     ]
@@ -112,32 +113,42 @@ def dyad_columns(prefixes: dict[str, str], short: bool, key: str = "ccode") -> l
     return columns
 
 
+Run = tuple[int, int, Codes]
+"""Allied years of one dyad: first, last, obligations."""
+
+
+class Lines(list[str]):
+    """Finished CSV text, a dyad's lines in each item; `rows` counts the lines."""
+
+    rows: int = 0
+
+
 class _Allied:
-    """One source's allied dyad-years, read in dyad order alongside the universe."""
+    """One source's allied dyad-years as runs of years, read in dyad order alongside the
+    universe (the panel's runs, never expanded into single years here)."""
 
     def __init__(
         self, session: Session, system: System, source: str, directed: bool, period: Period
     ) -> None:
         self.source = source
-        self.rows = system.allied(session, source, directed, period)
-        self.pending: AlliedYear | None = next(self.rows, None)
+        self.rows = system.allied_runs(session, source, directed, period)
+        self.pending: AlliedRun | None = next(self.rows, None)
 
-    def take(self, c1: int, c2: int, left_out: LeftOut) -> dict[int, Codes]:
-        """The years and obligations of the dyad; rows of earlier dyads are outside the
-        universe."""
-        found: dict[int, Codes] = {}
+    def take(self, c1: int, c2: int, left_out: LeftOut) -> list[Run]:
+        """The runs of the dyad; runs of earlier dyads are outside the universe."""
+        found: list[Run] = []
         row = self.pending
         while row is not None and (row[0] < c1 or (row[0] == c1 and row[1] <= c2)):
             if row[0] == c1 and row[1] == c2:
-                found[row[2]] = row[3]
+                found.append((row[2], row[3], row[4]))
             else:
-                left_out.add(self.source)
+                left_out.add(self.source, row[3] - row[2] + 1)
             row = self.pending = next(self.rows, None)
         return found
 
     def rest(self, left_out: LeftOut) -> None:
         while self.pending is not None:
-            left_out.add(self.source)
+            left_out.add(self.source, self.pending[3] - self.pending[2] + 1)
             self.pending = next(self.rows, None)
 
 
@@ -148,8 +159,9 @@ def universe_dyad_lines(
     directed: bool = False,
     period: Period = Period.years(),
     left_out: LeftOut | None = None,
-) -> tuple[dict[str, str], Iterator[list[str]]]:
-    """The universe's dyad-years as finished CSV lines in batches (header not included), and
+) -> tuple[dict[str, str], Iterator[Lines]]:
+    """The universe's dyad-years as finished CSV text in batches (`Lines`: header not
+    included, `rows` lines in each), and
     the column prefix of each source. Directed: both orders, A's own obligations toward B;
     undirected: ccode1 < ccode2, each obligation the maximum of both directions."""
     system = open_system(session, universe)
@@ -175,7 +187,7 @@ def _lines(
     directed: bool,
     period: Period,
     left_out: LeftOut,
-) -> Iterator[list[str]]:
+) -> Iterator[Lines]:
     lo, hi = period.first_year, period.last_year
     states = system.states
     allied = [_Allied(session, system, key, directed, period) for key in chosen]
@@ -192,17 +204,17 @@ def _lines(
     plain: dict[tuple[Any, ...], list[str]] = {}
 
     def suffixes(
-        runs: list[tuple[int, int]], spoken: tuple[bool, ...], found: list[dict[int, Any]]
+        runs: list[tuple[int, int]], spoken: tuple[bool, ...], found: list[list[Run]]
     ) -> list[str]:
         out: list[str] = []
-        special = {y for years_of in found for y in years_of}
+        edges = {y for allied_runs in found for f, t, _ in allied_runs for y in (f, t + 1)}
         for first, last in runs:
             cuts = {first, last + 1}
             cuts.update(b for b in bounds if first < b <= last)
-            cuts.update(c for y in special if first <= y <= last for c in (y, y + 1))
+            cuts.update(y for y in edges if first < y <= last)
             for start, stop in pairwise(sorted(cuts)):
                 state = tuple(
-                    (found[i].get(start, 0) if found[i] else 0)
+                    next((c for f, t, c in found[i] if f <= start <= t), 0)
                     if spoken[i] and years_of_cov[i][0] <= start <= years_of_cov[i][1]
                     else None
                     for i in range(len(covs))
@@ -213,7 +225,7 @@ def _lines(
                 out.extend([year_text[y] + tail for y in range(start, stop)])
         return out
 
-    batch: list[str] = []
+    batch = Lines()
     ccodes = sorted(states)
     for c1 in ccodes:
         abb1, spells1 = states[c1]
@@ -223,9 +235,8 @@ def _lines(
             runs = common_years(spells1, states[c2][1], lo, hi)
             found = [source.take(c1, c2, left_out) for source in allied]
             if any(found):
-                inside = {y for first, last in runs for y in range(first, last + 1)}
-                for source, years_of in zip(allied, found, strict=True):
-                    outside = sum(1 for y in years_of if y not in inside)
+                for source, allied_runs in zip(allied, found, strict=True):
+                    outside = sum(t - f + 1 - _overlap(f, t, runs) for f, t, _ in allied_runs)
                     if outside:
                         left_out.add(source.source, outside)
             if not runs:
@@ -239,16 +250,24 @@ def _lines(
                 ends = plain.get(key)  # type: ignore[assignment]
                 if ends is None:
                     ends = plain[key] = suffixes(runs, spoken, found)
-            batch.extend([head + end for end in ends])
-            if len(batch) >= 8192:
+            # One string per dyad: the head joins its lines (a concatenation per dyad, not
+            # per row).
+            batch.append(head + head.join(ends))
+            batch.rows += len(ends)
+            if batch.rows >= 8192:
                 yield batch
-                batch = []
+                batch = Lines()
     for source in allied:
         source.rest(left_out)
     for unmapped_source, n in system.unmapped.items():
         left_out.add(unmapped_source, n)
     if batch:
         yield batch
+
+
+def _overlap(first: int, last: int, runs: list[tuple[int, int]]) -> int:
+    """How many of the years first..last the runs hold."""
+    return sum(max(0, min(last, t) - max(first, f) + 1) for f, t in runs)
 
 
 def _tail(state: tuple[Any, ...], unknown: str, zero: str) -> str:
