@@ -104,7 +104,7 @@ def kb(db_url: str) -> Iterator[KnowledgeBase]:
         (
             lambda kb: kb.import_file("gibler", Path("x.csv")),
             NotFound,
-            "no dataset 'gibler': choose one of atop, cow, cow-states",
+            "no dataset 'gibler': choose one of atop, cow, cow-states, gw-states",
         ),
         (
             lambda kb: kb.add_records("treatie", Path("x.yaml")),

@@ -24,6 +24,9 @@ LINKED = "linked to treaties: atop-5.1-3825 -> vnm-ussr-1978, atop-5.1-4605 -> v
 SKIPPED = "skipped 1 membership: member 8152 is not a COW state code (atopid 1320, line 4)"
 
 
+UNKNOWN = "no dataset 'gibler': choose one of atop, cow, cow-states, gw-states"
+
+
 @pytest.fixture
 def imported(cli: Cli) -> Cli:
     ok(cli, "import", "cow-states", str(STATES))
@@ -176,11 +179,11 @@ def test_the_datasets_import_reads(db_url: str) -> None:
     assert DATASETS["atop"].layout.command == DATASETS["atop"].command == "import atop"
     with pytest.raises(NotFound) as caught:
         dataset("gibler")
-    assert str(caught.value) == "no dataset 'gibler': choose one of atop, cow, cow-states"
+    assert str(caught.value) == UNKNOWN
     kb = KnowledgeBase.open(db_url)
     try:
         with pytest.raises(NotFound) as caught:
             kb.import_file("gibler", ATOP)
-        assert str(caught.value) == "no dataset 'gibler': choose one of atop, cow, cow-states"
+        assert str(caught.value) == UNKNOWN
     finally:
         kb.engine.dispose()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alliancekb.kb import ImportSummary
 
 app = typer.Typer(
-    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system.",
+    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW and GW state systems.",
     no_args_is_help=True,
 )
 
