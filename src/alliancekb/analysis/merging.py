@@ -17,7 +17,7 @@ import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -188,31 +188,56 @@ class _DyadCells:
     ) -> None:
         self.system, self.directed = system, directed
         self.covs = list(chosen.values())
-        self.allied: list[dict[tuple[int, int, int], list[str]]] = []
+        self.years_of = [(c.first, c.last_year) for c in self.covs]
+        # Per source and dyad, the allied years' finished cells (shared lists).
+        self.allied: list[dict[tuple[int, int], dict[int, list[str]]]] = []
         texts: dict[Codes, list[str]] = {}
         for key in chosen:
-            found: dict[tuple[int, int, int], Codes] = {}
-            for c1, c2, year, codes, _keys in system.allied(session, key, directed, Period.years()):
-                before = found.get((c1, c2, year))
-                found[(c1, c2, year)] = codes if before is None else merge_all(before, codes)
+            found: dict[tuple[int, int], dict[int, Codes]] = {}
+            for c1, c2, first, last, codes, _keys in system.allied_runs(
+                session, key, directed, Period.years()
+            ):
+                years = found.setdefault((c1, c2), {})
+                for year in range(first, last + 1):
+                    before = years.get(year)
+                    years[year] = codes if before is None else merge_all(before, codes)
             self.allied.append(
-                {k: texts.setdefault(c, ["1", *(_CELL[x] for x in c)]) for k, c in found.items()}
+                {
+                    dyad: {
+                        y: texts.setdefault(c, ["1", *(_CELL[x] for x in c)]) for y, c in ys.items()
+                    }
+                    for dyad, ys in found.items()
+                }
             )
+        self.dyads: dict[tuple[int, int], tuple[Any, ...]] = {}
         self.zero, self.empty = ["0"] * 6, [""] * 6
+
+    def _dyad(self, a: int, b: int) -> tuple[Any, ...]:
+        """What a dyad's rows share: its years in the universe, which sources speak for it,
+        and each source's allied years."""
+        found = self.dyads.get((a, b))
+        if found is None:
+            found = self.dyads[(a, b)] = (
+                self.system.dyad_runs(a, b) if a != b else [],
+                [self.system.spoken(cov, a, b) for cov in self.covs],
+                [allied.get((a, b), {}) for allied in self.allied],
+            )
+        return found
 
     def of(self, key: list[int]) -> tuple[list[str], bool]:
         a, b, year = key
         if not self.directed and a > b:
             a, b = b, a
-        inside = self.system.has_dyad(a, b, year)
+        runs, spoken, allied = self._dyad(a, b)
+        inside = any(f <= year <= t for f, t in runs)
         known = inside
         out: list[str] = []
-        for cov, allied in zip(self.covs, self.allied, strict=True):
-            found = allied.get((a, b, year))
+        for i, years in enumerate(allied):
+            found = years.get(year)
             if found is not None:
                 out += found
                 known = True
-            elif inside and cov.covers_year(year) and self.system.spoken(cov, a, b):
+            elif inside and spoken[i] and self.years_of[i][0] <= year <= self.years_of[i][1]:
                 out += self.zero
             else:
                 out += self.empty
