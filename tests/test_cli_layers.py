@@ -104,7 +104,8 @@ def kb(db_url: str) -> Iterator[KnowledgeBase]:
         (
             lambda kb: kb.import_file("gibler", Path("x.csv")),
             NotFound,
-            "no dataset 'gibler': choose one of atop, cow, cow-states, regimes, rivalries",
+            "no dataset 'gibler': choose one of atop, cow, cow-states, gw-states, regimes, "
+            "rivalries",
         ),
         (
             lambda kb: kb.add_records("treatie", Path("x.yaml")),

@@ -24,6 +24,9 @@ LINKED = "linked to treaties: atop-5.1-3825 -> vnm-ussr-1978, atop-5.1-4605 -> v
 SKIPPED = "skipped 1 membership: member 8152 is not a COW state code (atopid 1320, line 4)"
 
 
+UNKNOWN = "no dataset 'gibler': choose one of atop, cow, cow-states, gw-states, regimes, rivalries"
+
+
 @pytest.fixture
 def imported(cli: Cli) -> Cli:
     ok(cli, "import", "cow-states", str(STATES))
@@ -172,21 +175,15 @@ def test_an_alliance_moved_to_another_source_is_not_overwritten(
 
 
 def test_the_datasets_import_reads(db_url: str) -> None:
-    assert list(DATASETS) == ["atop", "cow", "cow-states"]
+    assert list(DATASETS) == ["atop", "cow", "cow-states", "gw-states"]
     assert DATASETS["atop"].layout.command == DATASETS["atop"].command == "import atop"
     with pytest.raises(NotFound) as caught:
         dataset("gibler")
-    assert (
-        str(caught.value)
-        == "no dataset 'gibler': choose one of atop, cow, cow-states, regimes, rivalries"
-    )
+    assert str(caught.value) == UNKNOWN
     kb = KnowledgeBase.open(db_url)
     try:
         with pytest.raises(NotFound) as caught:
             kb.import_file("gibler", ATOP)
-        assert (
-            str(caught.value)
-            == "no dataset 'gibler': choose one of atop, cow, cow-states, regimes, rivalries"
-        )
+        assert str(caught.value) == UNKNOWN
     finally:
         kb.engine.dispose()

@@ -62,6 +62,8 @@ def test_every_format_gives_the_same_panel(cli: Cli) -> None:
         "shared_ideology": 1,
         "shared_security": 1,
         "alliances": "vu2020-vnm-ussr",
+        "flags_source": "vu2020",
+        "asymmetric": None,
     }
     assert rows[0] == {k: "" if v is None else str(v) for k, v in first.items()}
 

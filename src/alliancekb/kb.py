@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliancekb.errors import DataWouldBeLost
 from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
+from alliancekb.kb_panels import Panels
 from alliancekb.kb_world import World
 from alliancekb.records.kinds import KINDS, Kind
 
@@ -48,7 +49,7 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-class KnowledgeBase(Exports, World):
+class KnowledgeBase(Panels, Exports, World):
     """A knowledge base on SQLite or PostgreSQL."""
 
     KINDS = tuple(KINDS)

@@ -239,7 +239,7 @@ class Exports:
         from alliancekb.analysis import universe as panel
         from alliancekb.analysis.rules import Period
         from alliancekb.database.engine import read_session
-        from alliancekb.formats import write_batches, write_csv_lines, write_rows
+        from alliancekb.formats import write_batches, write_rows
 
         if fmt not in FILE_FORMATS:
             raise unknown("export format", fmt, FILE_FORMATS)
@@ -252,14 +252,20 @@ class Exports:
                 if directed:
                     raise InvalidInput("directed is for the dyad-years panel, not state-years")
                 rows = panel.universe_state_years(session, universe, sources or [], period)
-                count = write_rows(rows, fmt, handle, columns=list(panel.STATE_COLUMNS))
+                count = write_rows(rows, fmt, handle, columns=panel.state_columns(universe))
                 return count, {}
             prefixes, batches = panel.universe_dyad_lines(
                 session, universe, sources or [], directed, period, left_out
             )
-            columns = panel.dyad_columns(prefixes, short_names)
+            columns = panel.dyad_columns(
+                prefixes, short_names, "gwcode" if universe == "gw" else "ccode"
+            )
             if fmt == "csv":
-                count = write_csv_lines(batches, columns, handle)
+                handle.write(",".join(columns) + "\n")
+                count = 0
+                for batch in batches:
+                    handle.write("".join(batch))
+                    count += batch.rows
             else:
                 count = write_batches(map(panel.parse_lines, batches), columns, fmt, handle)
         return count, left_out.rows

@@ -15,17 +15,17 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, select
 from sqlalchemy.orm import Session, aliased
 
+from alliancekb.analysis.provisions import Alignments, Provisions, provisions
 from alliancekb.analysis.rules import (
-    Coverage,
     MembershipPairs,
     Period,
     coverages,
+    merge,
     merge_all,
     source_id,
 )
 from alliancekb.database.models import (
     OBLIGATIONS,
-    Alignment,
     Alliance,
     Membership,
     Source,
@@ -45,50 +45,12 @@ DYAD_COLUMNS = (
     "shared_ideology",
     "shared_security",
     "alliances",
+    "flags_source",
+    "asymmetric",
 )
+ALLIANCES_AT = DYAD_COLUMNS.index("alliances")
+"""Where a dyad-year tuple holds its alliance keys."""
 STATE_YEAR_COLUMNS = ("ccode", "stateabb", "year", "source", "allies", "alliance", *OBLIGATIONS)
-
-
-class _Alignments:
-    """Shared-ideology and shared-security flags per undirected dyad and year, any source."""
-
-    def __init__(self, session: Session, coverage: dict[str, Coverage]) -> None:
-        self.by_dyad: dict[tuple[int, int], list[tuple[int, int, bool | None, bool | None]]] = {}
-        a, b = aliased(State), aliased(State)
-        rows = session.execute(
-            select(
-                a.ccode,
-                b.ccode,
-                Alignment.start_day,
-                Alignment.end_day,
-                Source.key,
-                Alignment.shared_ideology,
-                Alignment.shared_security,
-            )
-            .join(a, a.id == Alignment.state_a_id)
-            .join(b, b.id == Alignment.state_b_id)
-            .join(Source, Source.id == Alignment.source_id)
-        )
-        for c1, c2, start, end, src, ideology, security in rows:
-            last = (end or coverage[src].open_end).year
-            key = (min(c1, c2), max(c1, c2))
-            self.by_dyad.setdefault(key, []).append((start.year, last, ideology, security))
-
-    def flags(self, c1: int, c2: int, year: int) -> tuple[int | None, int | None]:
-        """The flags in force that year; sources that disagree leave a flag unknown."""
-        spans = self.by_dyad.get((min(c1, c2), max(c1, c2)))
-        if not spans:
-            return None, None
-        ideology: set[bool | None] = set()
-        security: set[bool | None] = set()
-        for first, last, i, s in spans:
-            if first <= year <= last:
-                ideology.add(i)
-                security.add(s)
-        return (
-            _int(ideology.pop()) if len(ideology) == 1 else None,
-            _int(security.pop()) if len(security) == 1 else None,
-        )
 
 
 _CURSORS = count()
@@ -115,6 +77,7 @@ def _pairs(session: Session, source: str | None, directed: bool) -> Iterator[tup
             *(cast(c, String) for c in (m1.start_day, m1.end_day, m2.start_day, m2.end_day)),
             *(cast(getattr(m1, o), Integer) for o in OBLIGATIONS),
             *(cast(getattr(m2, o), Integer) for o in OBLIGATIONS),
+            m1.phase,
         )
         .join(s1, s1.id == m1.state_id)
         .join(s2, s2.id == m2.state_id)
@@ -138,10 +101,6 @@ def _pairs(session: Session, source: str | None, directed: bool) -> Iterator[tup
             yield from batch
     finally:
         cursor.close()
-
-
-def _int(value: bool | None) -> int | None:
-    return None if value is None else int(value)
 
 
 DyadYear = tuple[Any, ...]
@@ -169,6 +128,14 @@ class _Tuples:
         self.batch.extend([head + (year,) + tail for year in range(first, last + 1)])  # noqa: RUF005
 
 
+class _Runs(_Tuples):
+    """Collects runs of years with the same cells, unexpanded: (ccode1, ccode2, first, last,
+    obligations, alliances), for the universe panels, which cut their own years."""
+
+    def years(self, head: tuple[Any, ...], first: int, last: int, tail: tuple[Any, ...]) -> None:
+        self.batch.append((head[0], head[1], first, last, tail[1:6], tail[-3]))
+
+
 class _CsvLines(_Tuples):
     """Collects dyad-years as finished CSV lines, byte for byte what csv.writer writes for the
     tuples: each dyad's fixed cells are turned into text once, so a year costs one string
@@ -191,12 +158,13 @@ class _CsvLines(_Tuples):
 
     def _tail_text(self, tail: tuple[Any, ...]) -> str:
         src, *rest = tail
-        codes, (ideology, security, keys) = tuple(rest[:-3]), rest[-3:]
+        codes, (ideology, security, keys, flags_from, asym) = tuple(rest[:-5]), rest[-5:]
         text = self._codes.get(codes)
         if text is None:
             text = self._codes[codes] = self._cells(codes)
         flags = _CELL.get(ideology, "") + "," + _CELL.get(security, "")
-        return "," + _csv_text(src) + "," + text + "," + flags + "," + _csv_text(keys) + "\n"
+        after = _csv_text(flags_from) if flags_from else ""
+        return f",{_csv_text(src)},{text},{flags},{_csv_text(keys)},{after},{_CELL[asym]}\n"
 
     def years(self, head: tuple[Any, ...], first: int, last: int, tail: tuple[Any, ...]) -> None:
         before, after = self._head_text(head), self._tail_text(tail)
@@ -210,9 +178,11 @@ def dyad_year_batches(
     period: Period = Period.years(),
     *,
     csv_lines: bool = False,
+    runs: bool = False,
 ) -> Iterator[list[Any]]:
     """Dyad-years in DYAD_COLUMNS order, in batches, by source, dyad and year: tuples, or with
-    `csv_lines` the CSV lines (header not included) that csv.writer would write for them.
+    `csv_lines` the CSV lines (header not included) that csv.writer would write for them, or
+    with `runs` the runs of years (see _Runs).
 
     Directed rows give A's own obligations towards B; undirected rows (ccode1 < ccode2) take
     each obligation as the maximum of both directions. Obligations and flags are 1, 0 or None
@@ -220,22 +190,24 @@ def dyad_year_batches(
     dyad and one batch.
     """
     coverage = coverages(session)
-    alignments = _Alignments(session, coverage)
+    alignments = Alignments(session, coverage)
+    provisions_of: dict[str, Provisions | None] = {}
+    prov: Provisions | None = None
     n = len(OBLIGATIONS)
     lo, hi = period.first_year, period.last_year
     cov = open_end = None
     covered = False
     current: tuple[str, int, int] | None = None
     head: tuple[Any, ...] = ()
-    spans: list[tuple[int, int, tuple[int | None, ...], str]] = []
-    sink = _CsvLines() if csv_lines else _Tuples()
+    spans: list[tuple[int, int, tuple[int | None, ...], str, int | None]] = []
+    sink = _CsvLines() if csv_lines else _Runs() if runs else _Tuples()
 
     def flush() -> None:
         src, c1, c2 = current  # type: ignore[misc]
         flagged = (min(c1, c2), max(c1, c2)) in alignments.by_dyad
         if len(spans) == 1 and not flagged:
-            first, last, codes, key = spans[0]
-            sink.years(head, first, last, (src, *codes, None, None, key))
+            first, last, codes, key, asym = spans[0]
+            sink.years(head, first, last, (src, *codes, None, None, key, None, asym))
             return
         # Several alliances link the dyad: cut its years where any span starts or ends, and
         # merge the spans in force once per piece, not once per year.
@@ -246,15 +218,16 @@ def dyad_year_batches(
             active = [s for s in spans if s[0] <= start <= s[1]]
             if not active:
                 continue
-            codes, keys = active[0][2], {active[0][3]}
-            for _, _, more, key in active[1:]:
+            codes, keys, asym = active[0][2], {active[0][3]}, active[0][4]
+            for _, _, more, key, also in active[1:]:
                 if more != codes:
                     codes = merge_all(codes, more)
                 keys.add(key)
+                asym = merge(asym, also)
             text = "; ".join(sorted(keys))
             for year in range(start, stop) if flagged else (start,):
-                ideology, security = alignments.flags(c1, c2, year) if flagged else (None, None)
-                tail = (src, *codes, ideology, security, text)
+                flags = alignments.flags(c1, c2, year) if flagged else (None, None, None)
+                tail = (src, *codes, *flags[:2], text, flags[2], asym)
                 end = year if flagged else stop - 1
                 # Consecutive years with the same cells go out as one run (a line each).
                 if tail == run and year == last + 1:
@@ -278,6 +251,9 @@ def dyad_year_batches(
             if cov is None or cov.source != src:
                 cov = coverage[src]
                 open_end = cov.open_end.isoformat()
+                if src not in provisions_of:
+                    provisions_of[src] = provisions(session, src)
+                prov = provisions_of[src]
             # Outside the source's coverage in space its silence is unknown: no rows.
             covered = cov.covers_pair(c1, c2)
         if not covered:
@@ -289,7 +265,13 @@ def dyad_year_batches(
             continue
         mine = pair[10 : 10 + n]
         codes = mine if directed else merge_all(mine, pair[10 + n : 10 + 2 * n])
-        spans.append((first, last, codes, key))
+        asym = None
+        if prov is not None:
+            phase = pair[10 + 2 * n]
+            asym = prov.get((key, phase, c1), 0) or (
+                0 if directed else prov.get((key, phase, c2), 0)
+            )
+        spans.append((first, last, codes, key, asym))
     if current is not None and spans:
         flush()
     if sink.batch:
@@ -400,7 +382,7 @@ def allied_state_years(
                 if current is not None:
                     yield current, abb, {y: (len(k), len(a), c) for y, (k, a, c) in years.items()}
                 current, abb, years = row[0], row[2], {}
-            keys, codes = set(row[-1].split("; ")), tuple(row[6:11])
+            keys, codes = set(row[ALLIANCES_AT].split("; ")), tuple(row[6:11])
             entry = years.get(row[4])
             if entry is None:
                 years[row[4]] = (keys, {row[1]}, codes)

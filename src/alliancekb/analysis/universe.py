@@ -13,7 +13,6 @@ silently lost.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +22,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliancekb.analysis.panels import StateYears, allied_state_years, dyad_year_batches
+from alliancekb.analysis.panels import StateYears
 from alliancekb.analysis.rules import Coverage, Period, coverages
-from alliancekb.database.models import OBLIGATIONS, Alliance, Source, State, SystemSpell
-from alliancekb.database.states import imported_state_system
-from alliancekb.errors import InvalidInput, NotFound
-from alliancekb.records.kinds import UNIVERSES
+from alliancekb.analysis.systems import (
+    AlliedRun,
+    Codes,
+    System,
+    common_years,
+    cow_system,
+    state_years,
+)
+from alliancekb.database.models import OBLIGATIONS, Alliance, Source
 
 SHORT_NAMES = {
     "defense": "defense",
@@ -69,67 +73,13 @@ def column_prefixes(keys: Sequence[str], versions: dict[str, str | None]) -> dic
     return prefixes
 
 
-def system_source(session: Session, universe: str) -> str:
-    """The key of the state-system source the universe is drawn from: the one `import
-    cow-states` wrote last (a seed's handful of states is no universe)."""
-    if universe not in UNIVERSES:
-        raise NotFound(f"unknown universe '{universe}' (known: {', '.join(UNIVERSES)})")
-    key = imported_state_system(session)
-    if key is None:
-        raise InvalidInput(
-            "the COW state system has not been imported: import states2016.csv with "
-            "`alliancekb import cow-states PATH` first"
-        )
-    return key
+def open_system(session: Session, universe: str) -> System:
+    """The state system called UNIVERSE, as it was imported."""
+    if universe == "gw":
+        from alliancekb.analysis.gw import gw_system
 
-
-Spells = list[tuple[dt.date, dt.date | None]]
-
-
-def system_states(session: Session, system: str) -> dict[int, tuple[str, Spells]]:
-    """Each state of the system by ccode: its stateabb and its spells (None: runs on)."""
-    found: dict[int, tuple[str, Spells]] = {}
-    rows = session.execute(
-        select(State.ccode, State.stateabb, SystemSpell.start_day, SystemSpell.end_day)
-        .join(SystemSpell, SystemSpell.state_id == State.id)
-        .join(Source, Source.id == SystemSpell.source_id)
-        .where(Source.key == system)
-        .order_by(State.ccode, SystemSpell.start_day)
-    )
-    for ccode, abb, start, end in rows:
-        found.setdefault(ccode, (abb, []))[1].append((start, end))
-    return found
-
-
-def common_years(a: Spells, b: Spells, lo: int, hi: int) -> list[tuple[int, int]]:
-    """The years, within lo..hi, in which the two states are in the system on a common day,
-    as runs of consecutive years (first, last)."""
-    runs: list[tuple[int, int]] = []
-    for s1, e1 in a:
-        for s2, e2 in b:
-            first = s1 if s1 > s2 else s2
-            if e1 is None:
-                last = e2
-            elif e2 is None:
-                last = e1
-            else:
-                last = e1 if e1 < e2 else e2
-            if last is not None and first > last:
-                continue
-            start = max(first.year, lo)
-            stop = min(last.year if last is not None else hi, hi)
-            if start <= stop:
-                runs.append((start, stop))
-    if len(runs) < 2:
-        return runs
-    runs.sort()
-    merged = [runs[0]]
-    for start, stop in runs[1:]:
-        if start <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
-    return merged
+        return gw_system(session)
+    return cow_system(session, universe)
 
 
 def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Coverage]:
@@ -142,51 +92,63 @@ def alliance_sources(session: Session, wanted: Sequence[str]) -> dict[str, Cover
     return coverages(session, list(keys))
 
 
-def parse_lines(lines: list[str]) -> list[tuple[Any, ...]]:
+def parse_lines(batch: list[str]) -> list[tuple[Any, ...]]:
     """Finished CSV lines back as tuples (JSON output): numbers, stateabbs, None for empty."""
+    lines = "".join(batch).splitlines()
     return [
         tuple(
             cell if i in (2, 3) else int(cell) if cell else None
-            for i, cell in enumerate(line.rstrip("\n").split(","))
+            for i, cell in enumerate(line.split(","))
         )
         for line in lines
     ]
 
 
-def dyad_columns(prefixes: dict[str, str], short: bool) -> list[str]:
+def dyad_columns(prefixes: dict[str, str], short: bool, key: str = "ccode") -> list[str]:
+    """The universe dyad-years' columns; KEY names the codes (`ccode`, `gwcode`)."""
     names = [SHORT_NAMES[o] if short else o for o in OBLIGATIONS]
-    columns = ["ccode1", "ccode2", "stateabb1", "stateabb2", "year"]
+    columns = [f"{key}1", f"{key}2", "stateabb1", "stateabb2", "year"]
     for prefix in prefixes.values():
         columns += [f"{prefix}_alliance", *(f"{prefix}_{n}" for n in names)]
     return columns
 
 
+Run = tuple[int, int, Codes]
+"""Allied years of one dyad: first, last, obligations."""
+
+
+class Lines(list[str]):
+    """Finished CSV text, a dyad's lines in each item; `rows` counts the lines."""
+
+    rows: int = 0
+
+
 class _Allied:
-    """One source's allied dyad-years, read in dyad order alongside the universe."""
+    """One source's allied dyad-years as runs of years, read in dyad order alongside the
+    universe (the panel's runs, never expanded into single years here)."""
 
-    def __init__(self, session: Session, source: str, directed: bool, period: Period) -> None:
+    def __init__(
+        self, session: Session, system: System, source: str, directed: bool, period: Period
+    ) -> None:
         self.source = source
-        self.rows = (
-            row for batch in dyad_year_batches(session, source, directed, period) for row in batch
-        )
-        self.pending: tuple[Any, ...] | None = next(self.rows, None)
+        self.rows = system.allied_runs(session, source, directed, period)
+        self.pending: AlliedRun | None = next(self.rows, None)
 
-    def take(self, c1: int, c2: int, left_out: LeftOut) -> dict[int, tuple[Any, ...]]:
-        """The years and obligations of the dyad; rows of earlier dyads are outside the
-        universe."""
-        found: dict[int, tuple[Any, ...]] = {}
+    def take(self, c1: int, c2: int, left_out: LeftOut) -> list[Run]:
+        """The runs of the dyad; runs of earlier dyads are outside the universe."""
+        found: list[Run] = []
         row = self.pending
         while row is not None and (row[0] < c1 or (row[0] == c1 and row[1] <= c2)):
             if row[0] == c1 and row[1] == c2:
-                found[row[4]] = tuple(row[6:11])
+                found.append((row[2], row[3], row[4]))
             else:
-                left_out.add(self.source)
+                left_out.add(self.source, row[3] - row[2] + 1)
             row = self.pending = next(self.rows, None)
         return found
 
     def rest(self, left_out: LeftOut) -> None:
         while self.pending is not None:
-            left_out.add(self.source)
+            left_out.add(self.source, self.pending[3] - self.pending[2] + 1)
             self.pending = next(self.rows, None)
 
 
@@ -197,11 +159,12 @@ def universe_dyad_lines(
     directed: bool = False,
     period: Period = Period.years(),
     left_out: LeftOut | None = None,
-) -> tuple[dict[str, str], Iterator[list[str]]]:
-    """The universe's dyad-years as finished CSV lines in batches (header not included), and
+) -> tuple[dict[str, str], Iterator[Lines]]:
+    """The universe's dyad-years as finished CSV text in batches (`Lines`: header not
+    included, `rows` lines in each), and
     the column prefix of each source. Directed: both orders, A's own obligations toward B;
     undirected: ccode1 < ccode2, each obligation the maximum of both directions."""
-    system = system_source(session, universe)
+    system = open_system(session, universe)
     chosen = alliance_sources(session, sources)
     versions: dict[str, str | None] = {
         key: version
@@ -214,20 +177,20 @@ def universe_dyad_lines(
         lo = min(c.first for c in chosen.values()) if chosen else 1816
         hi = max(c.last_year for c in chosen.values()) if chosen else 2016
         period = Period.years(period.asked_first or lo, period.asked_last or hi)
-    states = system_states(session, system)
-    return prefixes, _lines(session, states, chosen, directed, period, left_out or LeftOut())
+    return prefixes, _lines(session, system, chosen, directed, period, left_out or LeftOut())
 
 
 def _lines(
     session: Session,
-    states: dict[int, tuple[str, Spells]],
+    system: System,
     chosen: dict[str, Coverage],
     directed: bool,
     period: Period,
     left_out: LeftOut,
-) -> Iterator[list[str]]:
+) -> Iterator[Lines]:
     lo, hi = period.first_year, period.last_year
-    allied = [_Allied(session, key, directed, period) for key in chosen]
+    states = system.states
+    allied = [_Allied(session, system, key, directed, period) for key in chosen]
     covs = list(chosen.values())
     years_of_cov = [(c.first, c.last_year) for c in covs]
     width = 1 + len(OBLIGATIONS)
@@ -241,17 +204,17 @@ def _lines(
     plain: dict[tuple[Any, ...], list[str]] = {}
 
     def suffixes(
-        runs: list[tuple[int, int]], spoken: tuple[bool, ...], found: list[dict[int, Any]]
+        runs: list[tuple[int, int]], spoken: tuple[bool, ...], found: list[list[Run]]
     ) -> list[str]:
         out: list[str] = []
-        special = {y for years_of in found for y in years_of}
+        edges = {y for allied_runs in found for f, t, _ in allied_runs for y in (f, t + 1)}
         for first, last in runs:
             cuts = {first, last + 1}
             cuts.update(b for b in bounds if first < b <= last)
-            cuts.update(c for y in special if first <= y <= last for c in (y, y + 1))
+            cuts.update(y for y in edges if first < y <= last)
             for start, stop in pairwise(sorted(cuts)):
                 state = tuple(
-                    (found[i].get(start, 0) if found[i] else 0)
+                    next((c for f, t, c in found[i] if f <= start <= t), 0)
                     if spoken[i] and years_of_cov[i][0] <= start <= years_of_cov[i][1]
                     else None
                     for i in range(len(covs))
@@ -262,7 +225,7 @@ def _lines(
                 out.extend([year_text[y] + tail for y in range(start, stop)])
         return out
 
-    batch: list[str] = []
+    batch = Lines()
     ccodes = sorted(states)
     for c1 in ccodes:
         abb1, spells1 = states[c1]
@@ -272,15 +235,14 @@ def _lines(
             runs = common_years(spells1, states[c2][1], lo, hi)
             found = [source.take(c1, c2, left_out) for source in allied]
             if any(found):
-                inside = {y for first, last in runs for y in range(first, last + 1)}
-                for source, years_of in zip(allied, found, strict=True):
-                    outside = sum(1 for y in years_of if y not in inside)
+                for source, allied_runs in zip(allied, found, strict=True):
+                    outside = sum(t - f + 1 - _overlap(f, t, runs) for f, t, _ in allied_runs)
                     if outside:
                         left_out.add(source.source, outside)
             if not runs:
                 continue
             head = f"{c1},{c2},{abb1},{states[c2][0]},"
-            spoken = tuple(cov.covers_pair(c1, c2) for cov in covs)
+            spoken = tuple(system.spoken(cov, c1, c2) for cov in covs)
             if any(found):
                 ends = suffixes(runs, spoken, found)
             else:
@@ -288,14 +250,24 @@ def _lines(
                 ends = plain.get(key)  # type: ignore[assignment]
                 if ends is None:
                     ends = plain[key] = suffixes(runs, spoken, found)
-            batch.extend([head + end for end in ends])
-            if len(batch) >= 8192:
+            # One string per dyad: the head joins its lines (a concatenation per dyad, not
+            # per row).
+            batch.append(head + head.join(ends))
+            batch.rows += len(ends)
+            if batch.rows >= 8192:
                 yield batch
-                batch = []
+                batch = Lines()
     for source in allied:
         source.rest(left_out)
+    for unmapped_source, n in system.unmapped.items():
+        left_out.add(unmapped_source, n)
     if batch:
         yield batch
+
+
+def _overlap(first: int, last: int, runs: list[tuple[int, int]]) -> int:
+    """How many of the years first..last the runs hold."""
+    return sum(max(0, min(last, t) - max(first, f) + 1) for f, t in runs)
 
 
 def _tail(state: tuple[Any, ...], unknown: str, zero: str) -> str:
@@ -324,6 +296,12 @@ STATE_COLUMNS = (
 )
 
 
+def state_columns(universe: str) -> list[str]:
+    """The universe state-years' columns: the code is `gwcode` in the GW universe."""
+    key = "gwcode" if universe == "gw" else "ccode"
+    return [key if c == "ccode" else c for c in STATE_COLUMNS]
+
+
 def universe_state_years(
     session: Session,
     universe: str,
@@ -334,14 +312,14 @@ def universe_state_years(
     dummy and each obligation; 0 inside the source's coverage, empty (None) outside. A state
     the source codes allied while outside the system (a government in exile) is kept, with
     `in_system` 0."""
-    system = system_source(session, universe)
+    system = open_system(session, universe)
     chosen = alliance_sources(session, sources)
-    states = system_states(session, system)
+    states = system.states
     for key, cov in chosen.items():
         lo = max(period.first_year, cov.first) if period.asked_first is None else period.first_year
         hi = min(period.last_year, cov.last_year) if period.asked_last is None else period.last_year
         years_asked = Period.years(lo, hi)
-        allied = allied_state_years(session, key, years_asked)
+        allied = state_years(session, system, key, years_asked)
         codes_of: dict[int, StateYears] = {}
         abbs: dict[int, str] = {}
         for ccode, abb, years in allied:
@@ -352,13 +330,13 @@ def universe_state_years(
             years_of = codes_of.get(ccode, {})
             for year in sorted(member | set(years_of)):
                 row: dict[str, Any] = {
-                    "ccode": ccode,
+                    system.key: ccode,
                     "stateabb": abb,
                     "year": year,
                     "source": key,
                     "in_system": int(year in member),
                 }
-                if not (cov.covers_year(year) and cov.covers_state(ccode)):
+                if not (cov.covers_year(year) and system.speaks_for_state(cov, ccode)):
                     row.update(dict.fromkeys(STATE_COLUMNS[5:]))
                 else:
                     n_alliances, n_allies, codes = years_of.get(year, (0, 0, (0,) * 5))

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from alliancekb.kb import ImportSummary
 
 app = typer.Typer(
-    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system, "
-    "regime scores and strategic rivalries.",
+    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW and GW state "
+    "systems, regime scores and strategic rivalries.",
     no_args_is_help=True,
 )
 
@@ -175,6 +175,16 @@ def import_cow_states(
     Example: alliancekb import cow-states ../shared/data/cow/states2016.csv
     """
     _run(ctx, "cow-states", path, replace_edits)
+
+
+@app.command("gw-states")
+@handle_errors
+def import_gw_states(ctx: typer.Context, path: PathArg) -> None:
+    """Import the Gleditsch-Ward state list (iisystem.dat): states, spells and their COW codes.
+
+    Example: alliancekb import gw-states ../shared/data/gw/iisystem.dat
+    """
+    _run(ctx, "gw-states", path)
 
 
 @app.command("regimes")

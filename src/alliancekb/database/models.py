@@ -345,6 +345,63 @@ class Change(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+class GwState(Base):
+    """A state of the Gleditsch-Ward system (`import gw-states`), by its own code."""
+
+    __tablename__ = "gw_states"
+    __table_args__ = (UniqueConstraint("source_id", "gwcode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    gwcode: Mapped[int] = mapped_column(Integer)
+    stateabb: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class GwSpell(DatedColumns, Base):
+    """A spell of a state in the Gleditsch-Ward system; NULL end: to the end of the data."""
+
+    __tablename__ = "gw_spells"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[object, ...]:
+        return (_period_check(), UniqueConstraint("gw_state_id", "start"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gw_state_id: Mapped[int] = mapped_column(
+        ForeignKey("gw_states.id", ondelete="CASCADE"), index=True
+    )
+
+
+class GwCode(Base):
+    """The COW/GW correspondence: over these days (NULL: open) COW's ccode is GW's gwcode."""
+
+    __tablename__ = "gw_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    ccode: Mapped[int] = mapped_column(Integer)
+    gwcode: Mapped[int] = mapped_column(Integer)
+    start_day: Mapped[dt.date | None] = mapped_column(Date)
+    end_day: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AtopProvision(Base):
+    """ATOP's `asymm` (the alliance phase's obligations are not the same for all members) and
+    `obvary` (this member's obligations vary by partner), per member row of an import."""
+
+    __tablename__ = "atop_provisions"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    alliance_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    phase: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ccode: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asymm: Mapped[bool | None] = mapped_column(Boolean)
+    obvary: Mapped[bool | None] = mapped_column(Boolean)
+
+
 class RegimeScore(Base):
     """One source's democracy measures of a state-year (V-Dem, Polity, UDS); None: not
     estimated."""

@@ -12,7 +12,8 @@ anything is written), then creates or replaces its source in one transaction.
     edits.py     analysts' edits a replacing import would undo, and their before-values
     bulk.py      COPY / executemany through the driver
     covariates.py  what the covariate imports share: their states, their rows replaced
-    atop.py, cow.py, cow_states.py, regimes.py, rivalries.py   one module per dataset
+    atop.py, cow.py, cow_states.py, gw_states.py, regimes.py, rivalries.py
+                 one module per dataset: its layout and mapping
 
 DATASETS below is the one list of what `import` reads: adding a dataset is one entry and one
 module. This module stays light (nothing but the list is imported until an import runs), so
@@ -84,6 +85,13 @@ DATASETS: dict[str, Dataset] = {
             "Import the COW state system (states2016.csv): states, names and system spells.",
             "alliancekb import cow-states ../shared/data/cow/states2016.csv",
             "cow_states",
+        ),
+        Dataset(
+            "gw-states",
+            "Import the Gleditsch-Ward state list (iisystem.dat): states, spells and their COW "
+            "codes.",
+            "alliancekb import gw-states ../shared/data/gw/iisystem.dat",
+            "gw_states",
         ),
         Dataset(
             "regimes",

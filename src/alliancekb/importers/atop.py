@@ -19,6 +19,7 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from alliancekb.dates import PartialDate
+from alliancekb.importers import atop_provisions
 from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
 from alliancekb.importers.fields import Fields, check_unique, end_after_start, one_version
 from alliancekb.importers.pipeline import Parsed, import_alliances
@@ -288,5 +289,7 @@ def write(
     progress: Progress,
     replace_edits: bool = False,
 ) -> ImportSummary:
-    """Create or replace the ATOP source from its parsed file."""
-    return import_alliances(session, path, parsed, "atop", context, progress, replace_edits)
+    """Create or replace the ATOP source from its parsed file, and its provisions."""
+    summary = import_alliances(session, path, parsed, "atop", context, progress, replace_edits)
+    atop_provisions.store(session, parsed.source.key, atop_provisions.read(path))
+    return summary

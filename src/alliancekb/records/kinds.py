@@ -88,6 +88,6 @@ TABLES = tuple(table for kind in KINDS.values() for table in kind.tables)
 """The tables `export` writes, each row a stored record."""
 
 PANELS = ("dyad-years", "state-years")
-UNIVERSES = ("cow",)
+UNIVERSES = ("cow", "gw")
 """The state systems a panel can span (`--universe`): every dyad and state of the system."""
 """The panels `export` builds (not stored tables)."""
