@@ -20,12 +20,8 @@ from sqlalchemy.orm import Session, aliased
 
 from alliancekb.analysis.derived import Derivation, Flags, shared_values
 from alliancekb.analysis.rules import Coverage, MembershipPairs, Period, common_period, coverages
-from alliancekb.analysis.universe import (
-    alliance_sources,
-    common_years,
-    system_source,
-    system_states,
-)
+from alliancekb.analysis.systems import common_years, system_source, system_states
+from alliancekb.analysis.universe import alliance_sources
 from alliancekb.database.models import Source, State
 from alliancekb.errors import InvalidInput
 
@@ -222,6 +218,11 @@ def world_counts(
     period: Period = Period.years(),
 ) -> WorldCounts:
     """Count every undirected dyad-year of the universe by cell, and the allied ones."""
+    if universe == "gw":
+        raise InvalidInput(
+            "the world test runs on the COW universe (the regime scores and rivalries are "
+            "coded by COW codes): use --universe cow"
+        )
     system = system_source(session, universe)
     observed = observed_source(session, source)
     flags = Flags(session, rule)
