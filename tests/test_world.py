@@ -242,6 +242,11 @@ def test_the_picture_keeps_its_text(world: Cli, tmp_path: Path) -> None:
         ),
         ((*WORLD, "--by", "week"), "unknown grouping 'week': choose one of all, era, decade"),
         (
+            tuple("gw" if a == "cow" else a for a in WORLD),
+            "the world test runs on the COW universe (the regime scores and rivalries are coded "
+            "by COW codes): use --universe cow",
+        ),
+        (
             (*WORLD, "--state", "VNM", "--by", "era"),
             "--by and --picture are for the world's cells, not with --state",
         ),
