@@ -118,10 +118,8 @@ def library_dyads(url: str) -> set[tuple[Any, ...]]:
             s1, s2 = aliased(State), aliased(State)
             m1, m2 = pairs.mine, pairs.theirs
             query = (
-                pairs.select(
-                    s1.ccode, s2.ccode, Source.key, Alliance.key, m1.phase,
-                    m1.start_day, m1.end_day, m2.start_day, m2.end_day,
-                )  # fmt: skip
+                pairs.select(s1.ccode, s2.ccode, Source.key, Alliance.key, m1.phase)
+                .add_columns(m1.start_day, m1.end_day, m2.start_day, m2.end_day)
                 .join(s1, s1.id == m1.state_id)
                 .join(s2, s2.id == m2.state_id)
                 .where(s1.ccode != s2.ccode)
