@@ -17,6 +17,8 @@ LAYERS = {
     "analysis": 3,
     "kb": 4,
     "kb_exports": 4,
+    "kb_web": 4,
+    "web": 3,
     "cli": 5,
 }
 

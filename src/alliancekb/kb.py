@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliancekb.errors import DataWouldBeLost
 from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
+from alliancekb.kb_web import Web
 from alliancekb.records.kinds import KINDS, Kind
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-class KnowledgeBase(Exports):
+class KnowledgeBase(Exports, Web):
     """A knowledge base on SQLite or PostgreSQL."""
 
     KINDS = tuple(KINDS)
