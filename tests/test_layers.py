@@ -7,7 +7,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "src" / "alliancekb"
-FOUNDATIONS = {"errors", "dates", "formats", "inputs", "outputs", "resources", "collector"}
+FOUNDATIONS = {
+    "errors", "dates", "formats", "inputs", "outputs", "resources", "collector", "typed"
+}  # fmt: skip
 LAYERS = {
     "foundations": 0,
     "database": 1,

@@ -135,3 +135,34 @@ TABLES: dict[str, Callable[[Session], Iterator[Row]]] = {
     name: globals()[name] for name in kinds.TABLES
 }
 """Each table of the kinds registry (records/kinds.py), by name: its function here."""
+
+
+PARTIAL_DATES = ("start", "end", "signed", "in_force", "ended")
+"""The partial dates of the exported records (text such as `1954-07`)."""
+
+
+def exported(rows: Iterator[Row]) -> Iterator[Row]:
+    """Rows as `export` writes them: beside each partial date its first and last day
+    (`start_first_day`, `start_last_day`: 1954-07 -> 1954-07-01, 1954-07-31), and booleans
+    as 1/0 at any depth, the one convention of every export format."""
+    from alliancekb.dates import PartialDate
+
+    for row in rows:
+        out: Row = {}
+        for name, value in row.items():
+            out[name] = _ints(value)
+            if name in PARTIAL_DATES:
+                day = PartialDate.parse(value) if value is not None else None
+                out[f"{name}_first_day"] = day.first_day.isoformat() if day else None
+                out[f"{name}_last_day"] = day.last_day.isoformat() if day else None
+        yield out
+
+
+def _ints(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return [_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _ints(v) for k, v in value.items()}
+    return value
