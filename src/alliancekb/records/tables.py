@@ -158,6 +158,29 @@ def exported(rows: Iterator[Row]) -> Iterator[Row]:
         yield out
 
 
+DERIVED_DAYS = frozenset(f"{n}_{e}_day" for n in PARTIAL_DATES for e in ("first", "last"))
+"""The day columns `exported` adds: derived from the text, ignored when a record is read back."""
+
+
+BOOLEANS = frozenset({*OBLIGATIONS, "formal", "shared_ideology", "shared_security"})
+"""The yes/no fields, written 1/0 by `exported`."""
+
+
+def as_written(item: Row) -> Row:
+    """A record read from an export file as `add` reads a record: without the day columns
+    derived from its dates, and 1/0 in a yes/no field (here or in its members) as true/false,
+    so an exported table can be edited and added back."""
+    return {k: _booleans(k, v) for k, v in item.items() if k not in DERIVED_DAYS}
+
+
+def _booleans(name: str, value: Any) -> Any:
+    if name in BOOLEANS and type(value) is int and value in (0, 1):
+        return bool(value)
+    if name == "members" and isinstance(value, list):
+        return [as_written(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
 def _ints(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
