@@ -31,9 +31,15 @@ def write(path: Path, data: Any) -> Path:
 
 
 def exported(cli: Cli, table: str) -> dict[str, Any]:
-    """A table's records by key (ccode for states)."""
+    """A table's records by key (ccode for states), as stored: without the first and last day
+    the export adds beside each partial date (derived from it; test_typed_formats.py)."""
     rows = json.loads(cli("export", table, "--format", "json").stdout)
-    return {str(row.get("key", row.get("ccode"))): row for row in rows}
+    return {
+        str(row.get("key", row.get("ccode"))): {
+            k: v for k, v in row.items() if not k.endswith(("_first_day", "_last_day"))
+        }
+        for row in rows
+    }
 
 
 def history(cli: Cli, *args: str) -> list[dict[str, Any]]:

@@ -79,7 +79,7 @@ def test_one_registry_of_record_kinds_drives_seed_export_and_the_record_commands
 
 def test_one_registry_of_formats_builds_the_cli_choices() -> None:
     assert [f.value for f in Format] == list(WRITERS) == ["table", "csv", "json", "ndjson"]
-    assert [f.value for f in ExportFormat] == ["csv", "json", "ndjson"]
+    assert [f.value for f in ExportFormat] == ["csv", "json", "ndjson", "parquet", "dta"]
 
 
 # --- the library's own errors ----------------------------------------------------------------
@@ -127,7 +127,7 @@ def kb(db_url: str) -> Iterator[KnowledgeBase]:
         (
             lambda kb: kb.export_to("treaties", Path("t.csv"), "table"),
             NotFound,
-            "no export format 'table': choose one of csv, json, ndjson",
+            "no export format 'table': choose one of csv, json, ndjson, parquet, dta",
         ),
         (
             lambda kb: kb.columns("treaties"),

@@ -7,7 +7,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "src" / "alliancekb"
-FOUNDATIONS = {"errors", "dates", "formats", "inputs", "outputs", "resources", "collector"}
+FOUNDATIONS = {
+    "errors", "dates", "formats", "inputs", "outputs", "resources", "collector", "typed"
+}  # fmt: skip
 LAYERS = {
     "foundations": 0,
     "database": 1,
@@ -18,6 +20,8 @@ LAYERS = {
     "kb": 4,
     "kb_exports": 4,
     "kb_world": 4,
+    "kb_web": 4,
+    "web": 3,
     "cli": 5,
 }
 

@@ -81,3 +81,7 @@ class WouldLoseWork(AllianceKBError):
     def __init__(self, what: str, advice: str) -> None:
         super().__init__(f"{what}; {advice}")
         self.what = what
+
+
+class MissingExtra(AllianceKBError):
+    """An optional dependency is not installed; the message names the extra to install."""

@@ -76,7 +76,13 @@ def write_batches(
     text that cannot start a formula (keys, codes). The panels' fast path: in CSV, no cell
     is converted; the other formats see dicts."""
     if fmt != "csv":
-        rows = (dict(zip(columns, r, strict=True)) for batch in batches for r in batch)
+        # The panel's alliance keys, "; "-joined in CSV, are a list in JSON.
+        lists = [i for i, name in enumerate(columns) if name == "alliances"]
+        rows = (
+            _listed(dict(zip(columns, r, strict=True)), columns, lists)
+            for batch in batches
+            for r in batch
+        )
         return write_rows(rows, fmt, out)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -85,6 +91,14 @@ def write_batches(
         writer.writerows(batch)
         count += len(batch)
     return count
+
+
+def _listed(row: Row, columns: Sequence[str], lists: list[int]) -> Row:
+    for i in lists:
+        value = row[columns[i]]
+        if isinstance(value, str):
+            row[columns[i]] = value.split("; ") if value else []
+    return row
 
 
 def write_csv_lines(batches: Iterable[list[str]], columns: Sequence[str], out: TextIO) -> int:
@@ -231,7 +245,9 @@ WRITERS: dict[str, RowWriter] = {
 }
 """Every output format, by name: (rows, out, columns, table_columns, raw) -> rows written."""
 
-FILE_FORMATS = tuple(name for name in WRITERS if name != "table")
+TYPED_FORMATS = ("parquet", "dta")
+"""Binary formats that keep types (typed.py: Parquet and Stata), written to files only."""
+FILE_FORMATS = (*(name for name in WRITERS if name != "table"), *TYPED_FORMATS)
 """The formats for files and pipes (`export`): every one but the table for people."""
 
 Format = StrEnum("Format", [(name, name) for name in WRITERS])  # type: ignore[misc]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from alliancekb.errors import DataWouldBeLost
 from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
 from alliancekb.kb_panels import Panels
+from alliancekb.kb_web import Web
 from alliancekb.kb_world import World
 from alliancekb.records.kinds import KINDS, Kind
 
@@ -49,7 +50,7 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-class KnowledgeBase(Panels, Exports, World):
+class KnowledgeBase(Panels, Exports, World, Web):
     """A knowledge base on SQLite or PostgreSQL."""
 
     KINDS = tuple(KINDS)

@@ -8,8 +8,9 @@ become the library's own here, in `driver_errors`, for every method of both halv
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TextIO, TypeVar
 
@@ -161,7 +162,7 @@ class Exports:
             )
         from alliancekb.records import tables as export
 
-        return self._first(export.TABLES[table])
+        return export.exported(self._first(export.TABLES[table]))
 
     def columns(self, view: str) -> list[str]:
         """The columns of a panel (PANELS) or of the `history` and `theory` rows, in order;
@@ -198,12 +199,16 @@ class Exports:
     ) -> int:
         """Write a table or a panel to a handle, or to a file written whole (never over the
         database); return the rows written. CSV dyad-years take the panel's fast path."""
-        from alliancekb.formats import write_batches, write_csv_lines, write_rows
+        from alliancekb.formats import TYPED_FORMATS, write_batches, write_csv_lines, write_rows
 
         if fmt not in FILE_FORMATS:
             raise unknown("export format", fmt, FILE_FORMATS)
         if table not in (*TABLES, *PANELS):
             raise unknown("table", table, (*TABLES, *PANELS))
+        if fmt in TYPED_FORMATS:
+            self._typed_destination(fmt, out)  # before any query runs
+            rows = self.export(table, source=source, directed=directed, first=first, last=last)
+            return self._typed(rows, fmt, out, self.columns(table) if table in PANELS else None)
         # The destination first: a file that cannot be made fails before any query runs.
         with self._destination(out) as handle:
             if table == "dyad-years":
@@ -239,7 +244,7 @@ class Exports:
         from alliancekb.analysis import universe as panel
         from alliancekb.analysis.rules import Period
         from alliancekb.database.engine import read_session
-        from alliancekb.formats import write_batches, write_rows
+        from alliancekb.formats import TYPED_FORMATS, write_batches, write_rows
 
         if fmt not in FILE_FORMATS:
             raise unknown("export format", fmt, FILE_FORMATS)
@@ -247,12 +252,20 @@ class Exports:
             raise unknown("panel", table, PANELS)
         period = Period.years(first, last)
         left_out = panel.LeftOut()
-        with self._destination(out) as handle, read_session(self.engine) as session:
+        typed = fmt in TYPED_FORMATS
+        if typed:
+            self._typed_destination(fmt, out)
+        # A typed file is written whole by _typed; the others stream into the destination.
+        into = nullcontext(io.StringIO()) if typed else self._destination(out)
+        with into as handle, read_session(self.engine) as session:
             if table == "state-years":
                 if directed:
                     raise InvalidInput("directed is for the dyad-years panel, not state-years")
                 rows = panel.universe_state_years(session, universe, sources or [], period)
-                count = write_rows(rows, fmt, handle, columns=panel.state_columns(universe))
+                columns = panel.state_columns(universe)
+                if typed:
+                    return self._typed(rows, fmt, out, columns), {}
+                count = write_rows(rows, fmt, handle, columns=columns)
                 return count, {}
             prefixes, batches = panel.universe_dyad_lines(
                 session, universe, sources or [], directed, period, left_out
@@ -260,6 +273,10 @@ class Exports:
             columns = panel.dyad_columns(
                 prefixes, short_names, "gwcode" if universe == "gw" else "ccode"
             )
+            if typed:
+                tuples = (r for b in map(panel.parse_lines, batches) for r in b)
+                rows = (dict(zip(columns, r, strict=True)) for r in tuples)
+                return self._typed(rows, fmt, out, columns), left_out.rows
             if fmt == "csv":
                 handle.write(",".join(columns) + "\n")
                 count = 0
@@ -269,6 +286,16 @@ class Exports:
             else:
                 count = write_batches(map(panel.parse_lines, batches), columns, fmt, handle)
         return count, left_out.rows
+
+    def _typed_destination(self, fmt: str, out: TextIO | Path) -> Path:
+        from alliancekb.typed import destination
+
+        return destination(fmt, out, self.database_file)
+
+    def _typed(self, rows: Iterator[Row], fmt: str, out: TextIO | Path, columns: Any) -> int:
+        from alliancekb.typed import write_file
+
+        return write_file(rows, fmt, self._typed_destination(fmt, out), columns, self.database_file)
 
     @contextmanager
     def _destination(self, out: TextIO | Path) -> Iterator[TextIO]:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from alliancekb.cli.common import RawOpt, fail, handle_errors, open_kb, say, years
-from alliancekb.formats import ExportFormat
+from alliancekb.formats import TYPED_FORMATS, ExportFormat
 from alliancekb.kb import KnowledgeBase
 
 Table = StrEnum(  # type: ignore[misc]
@@ -67,11 +67,14 @@ def export_table(
     ] = None,
     raw: RawOpt = False,
 ) -> None:
-    """Export a table or a panel as CSV (default) or JSON, streamed.
+    """Export a table or a panel as CSV (default), JSON, NDJSON, Parquet or Stata (.dta).
 
+    Parquet and Stata keep types (integer codes and years, dates) and need --out.
     Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv
     """
     name = str(table)
+    if str(fmt) in TYPED_FORMATS and out is None:
+        raise fail(f"--format {fmt} writes a binary file: give its name with --out")
     if name not in KnowledgeBase.PANELS and (sources or directed or first or last or universe):
         raise fail(f"--source, --universe, --directed, --from and --to are for panels, not {name}")
     years(first, last)

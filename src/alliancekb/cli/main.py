@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from alliancekb.cli import analysis, db, export, imports, listings, merge, records
+from alliancekb.cli import analysis, db, export, imports, listings, merge, records, web
 
 app = typer.Typer(
     name="alliancekb",
@@ -62,6 +62,7 @@ app.add_typer(records.seed_app)  # seed
 app.add_typer(listings.app)  # states, alliances, allies, treaties, alignments, events
 app.add_typer(export.app)  # export, dump
 app.add_typer(merge.app)  # merge
+app.add_typer(web.app)  # serve
 app.add_typer(records.app)  # history, and a group per kind of record (below)
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")

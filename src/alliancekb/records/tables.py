@@ -135,3 +135,57 @@ TABLES: dict[str, Callable[[Session], Iterator[Row]]] = {
     name: globals()[name] for name in kinds.TABLES
 }
 """Each table of the kinds registry (records/kinds.py), by name: its function here."""
+
+
+PARTIAL_DATES = ("start", "end", "signed", "in_force", "ended")
+"""The partial dates of the exported records (text such as `1954-07`)."""
+
+
+def exported(rows: Iterator[Row]) -> Iterator[Row]:
+    """Rows as `export` writes them: beside each partial date its first and last day
+    (`start_first_day`, `start_last_day`: 1954-07 -> 1954-07-01, 1954-07-31), and booleans
+    as 1/0 at any depth, the one convention of every export format."""
+    from alliancekb.dates import PartialDate
+
+    for row in rows:
+        out: Row = {}
+        for name, value in row.items():
+            out[name] = _ints(value)
+            if name in PARTIAL_DATES:
+                day = PartialDate.parse(value) if value is not None else None
+                out[f"{name}_first_day"] = day.first_day.isoformat() if day else None
+                out[f"{name}_last_day"] = day.last_day.isoformat() if day else None
+        yield out
+
+
+DERIVED_DAYS = frozenset(f"{n}_{e}_day" for n in PARTIAL_DATES for e in ("first", "last"))
+"""The day columns `exported` adds: derived from the text, ignored when a record is read back."""
+
+
+BOOLEANS = frozenset({*OBLIGATIONS, "formal", "shared_ideology", "shared_security"})
+"""The yes/no fields, written 1/0 by `exported`."""
+
+
+def as_written(item: Row) -> Row:
+    """A record read from an export file as `add` reads a record: without the day columns
+    derived from its dates, and 1/0 in a yes/no field (here or in its members) as true/false,
+    so an exported table can be edited and added back."""
+    return {k: _booleans(k, v) for k, v in item.items() if k not in DERIVED_DAYS}
+
+
+def _booleans(name: str, value: Any) -> Any:
+    if name in BOOLEANS and type(value) is int and value in (0, 1):
+        return bool(value)
+    if name == "members" and isinstance(value, list):
+        return [as_written(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _ints(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return [_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _ints(v) for k, v in value.items()}
+    return value

@@ -79,6 +79,9 @@ def _where(path: Path, single: bool, index: int) -> str:
 
 def _validate(path: Path, kind: Kind, items: list[Row], single: bool) -> list[Record]:
     """Every record checked at once; InvalidInput has one line per problem."""
+    from alliancekb.records.tables import as_written
+
+    items = [as_written(item) for item in items]
     try:
         if single:
             return [kind.schema.model_validate(items[0])]
