@@ -8,9 +8,8 @@ become the library's own here, in `driver_errors`, for every method of both halv
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TextIO, TypeVar
 
@@ -223,69 +222,6 @@ class Exports:
             rows = self.export(table, source=source, directed=directed, first=first, last=last)
             names = self.columns(table) if table in PANELS else None
             return write_rows(rows, fmt, handle, columns=names, raw=raw)
-
-    @translated
-    def export_universe(
-        self,
-        table: str,
-        universe: str,
-        out: TextIO | Path,
-        fmt: str = "csv",
-        *,
-        sources: list[str] | None = None,
-        directed: bool = False,
-        first: int | None = None,
-        last: int | None = None,
-        short_names: bool = False,
-    ) -> tuple[int, dict[str, int]]:
-        """Write a panel over the whole state system (`dyad-years` or `state-years` of the
-        `universe`, each source's columns, 0 inside its coverage, empty outside); return the
-        rows written and, per source, the allied dyad-years outside the universe."""
-        from alliancekb.analysis import universe as panel
-        from alliancekb.analysis.rules import Period
-        from alliancekb.database.engine import read_session
-        from alliancekb.formats import TYPED_FORMATS, write_batches, write_rows
-
-        if fmt not in FILE_FORMATS:
-            raise unknown("export format", fmt, FILE_FORMATS)
-        if table not in PANELS:
-            raise unknown("panel", table, PANELS)
-        period = Period.years(first, last)
-        left_out = panel.LeftOut()
-        typed = fmt in TYPED_FORMATS
-        if typed:
-            self._typed_destination(fmt, out)
-        # A typed file is written whole by _typed; the others stream into the destination.
-        into = nullcontext(io.StringIO()) if typed else self._destination(out)
-        with into as handle, read_session(self.engine) as session:
-            if table == "state-years":
-                if directed:
-                    raise InvalidInput("directed is for the dyad-years panel, not state-years")
-                rows = panel.universe_state_years(session, universe, sources or [], period)
-                columns = panel.state_columns(universe)
-                if typed:
-                    return self._typed(rows, fmt, out, columns), {}
-                count = write_rows(rows, fmt, handle, columns=columns)
-                return count, {}
-            prefixes, batches = panel.universe_dyad_lines(
-                session, universe, sources or [], directed, period, left_out
-            )
-            columns = panel.dyad_columns(
-                prefixes, short_names, "gwcode" if universe == "gw" else "ccode"
-            )
-            if typed:
-                tuples = (r for b in map(panel.parse_lines, batches) for r in b)
-                rows = (dict(zip(columns, r, strict=True)) for r in tuples)
-                return self._typed(rows, fmt, out, columns), left_out.rows
-            if fmt == "csv":
-                handle.write(",".join(columns) + "\n")
-                count = 0
-                for batch in batches:
-                    handle.write("".join(batch))
-                    count += batch.rows
-            else:
-                count = write_batches(map(panel.parse_lines, batches), columns, fmt, handle)
-        return count, left_out.rows
 
     def _typed_destination(self, fmt: str, out: TextIO | Path) -> Path:
         from alliancekb.typed import destination

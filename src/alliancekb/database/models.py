@@ -15,48 +15,20 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-OBLIGATIONS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class DatedColumns:
-    """Columns of a dated record; the CHECK keeps the end on or after the start."""
-
-    start: Mapped[str] = mapped_column(String(10))
-    end: Mapped[str | None] = mapped_column(String(10))
-    start_day: Mapped[dt.date] = mapped_column(Date)
-    end_day: Mapped[dt.date | None] = mapped_column(Date)
-
-
-def _period_check() -> CheckConstraint:
-    return CheckConstraint("end_day IS NULL OR end_day >= start_day", name="end_after_start")
-
-
-def _source_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"), index=True)
+from alliancekb.database.base import OBLIGATIONS as OBLIGATIONS
+from alliancekb.database.base import Base as Base
+from alliancekb.database.base import DatedColumns as DatedColumns
+from alliancekb.database.base import period_check, source_fk
 
 
 class Source(Base):
@@ -109,7 +81,7 @@ class State(Base):
     name: Mapped[str] = mapped_column(String(200))
     iso3: Mapped[str | None] = mapped_column(String(3))
     gwcode: Mapped[int | None] = mapped_column(Integer)
-    source_id: Mapped[int] = _source_fk()
+    source_id: Mapped[int] = source_fk()
 
     source: Mapped[Source] = relationship()
     names: Mapped[list[StateName]] = relationship(
@@ -127,7 +99,7 @@ class StateName(DatedColumns, Base):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
-        return (_period_check(), UniqueConstraint("state_id", "name", "start"))
+        return (period_check(), UniqueConstraint("state_id", "name", "start"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"), index=True)
@@ -142,11 +114,11 @@ class SystemSpell(DatedColumns, Base):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
-        return (_period_check(), UniqueConstraint("state_id", "source_id", "start"))
+        return (period_check(), UniqueConstraint("state_id", "source_id", "start"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"), index=True)
-    source_id: Mapped[int] = _source_fk()
+    source_id: Mapped[int] = source_fk()
     state: Mapped[State] = relationship(back_populates="spells")
     source: Mapped[Source] = relationship()
 
@@ -179,7 +151,7 @@ class Treaty(Base):
     )
     atopid: Mapped[int | None] = mapped_column(Integer, index=True)
     cow4id: Mapped[int | None] = mapped_column(Integer, index=True)
-    source_id: Mapped[int] = _source_fk()
+    source_id: Mapped[int] = source_fk()
     notes: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
@@ -210,14 +182,14 @@ class Alliance(DatedColumns, Base):
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
         return (
-            _period_check(),
+            period_check(),
             UniqueConstraint("source_id", "external_id"),
             Index("ix_alliances_days", "start_day", "end_day"),
         )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    source_id: Mapped[int] = _source_fk()
+    source_id: Mapped[int] = source_fk()
     external_id: Mapped[str | None] = mapped_column(String(64))
     treaty_id: Mapped[int | None] = mapped_column(
         ForeignKey("treaties.id", ondelete="RESTRICT"), index=True
@@ -243,7 +215,7 @@ class Membership(DatedColumns, Base):
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
         return (
-            _period_check(),
+            period_check(),
             UniqueConstraint("alliance_id", "state_id", "phase", "start"),
             CheckConstraint("phase >= 0", name="phase"),
             Index("ix_memberships_state_days", "state_id", "start_day", "end_day"),
@@ -273,7 +245,7 @@ class Alignment(DatedColumns, Base):
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
         return (
-            _period_check(),
+            period_check(),
             CheckConstraint("state_a_id <> state_b_id", name="two_states"),
             UniqueConstraint("source_id", "state_a_id", "state_b_id", "start"),
         )
@@ -288,7 +260,7 @@ class Alignment(DatedColumns, Base):
     )
     shared_ideology: Mapped[bool | None] = mapped_column(Boolean)
     shared_security: Mapped[bool | None] = mapped_column(Boolean)
-    source_id: Mapped[int] = _source_fk()
+    source_id: Mapped[int] = source_fk()
     rationale: Mapped[str | None] = mapped_column(Text)
 
     state_a: Mapped[State] = relationship(foreign_keys=[state_a_id])
@@ -301,13 +273,13 @@ class Event(DatedColumns, Base):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
-        return (_period_check(),)
+        return (period_check(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32))
-    source_id: Mapped[int] = _source_fk()
+    source_id: Mapped[int] = source_fk()
     notes: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
@@ -345,97 +317,12 @@ class Change(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
-class GwState(Base):
-    """A state of the Gleditsch-Ward system (`import gw-states`), by its own code."""
-
-    __tablename__ = "gw_states"
-    __table_args__ = (UniqueConstraint("source_id", "gwcode"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
-    gwcode: Mapped[int] = mapped_column(Integer)
-    stateabb: Mapped[str] = mapped_column(String(8))
-    name: Mapped[str] = mapped_column(String(200))
-
-
-class GwSpell(DatedColumns, Base):
-    """A spell of a state in the Gleditsch-Ward system; NULL end: to the end of the data."""
-
-    __tablename__ = "gw_spells"
-
-    @declared_attr.directive
-    def __table_args__(cls) -> tuple[object, ...]:
-        return (_period_check(), UniqueConstraint("gw_state_id", "start"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    gw_state_id: Mapped[int] = mapped_column(
-        ForeignKey("gw_states.id", ondelete="CASCADE"), index=True
-    )
-
-
-class GwCode(Base):
-    """The COW/GW correspondence: over these days (NULL: open) COW's ccode is GW's gwcode."""
-
-    __tablename__ = "gw_codes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
-    ccode: Mapped[int] = mapped_column(Integer)
-    gwcode: Mapped[int] = mapped_column(Integer)
-    start_day: Mapped[dt.date | None] = mapped_column(Date)
-    end_day: Mapped[dt.date | None] = mapped_column(Date)
-
-
-class AtopProvision(Base):
-    """ATOP's `asymm` (the alliance phase's obligations are not the same for all members) and
-    `obvary` (this member's obligations vary by partner), per member row of an import."""
-
-    __tablename__ = "atop_provisions"
-
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
-    )
-    alliance_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    phase: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ccode: Mapped[int] = mapped_column(Integer, primary_key=True)
-    asymm: Mapped[bool | None] = mapped_column(Boolean)
-    obvary: Mapped[bool | None] = mapped_column(Boolean)
-
-
-class RegimeScore(Base):
-    """One source's democracy measures of a state-year (V-Dem, Polity, UDS); None: not
-    estimated."""
-
-    __tablename__ = "regime_scores"
-    __table_args__ = (UniqueConstraint("source_id", "state_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
-    state_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    polyarchy: Mapped[float | None] = mapped_column(Float)
-    polity2: Mapped[float | None] = mapped_column(Float)
-    euds: Mapped[float | None] = mapped_column(Float)
-    aeuds: Mapped[float | None] = mapped_column(Float)
-
-
-class Rivalry(Base):
-    """A strategic rivalry (Thompson and Dreyer): two states, its years, region and types."""
-
-    __tablename__ = "rivalries"
-    __table_args__ = (
-        UniqueConstraint("source_id", "number"),
-        CheckConstraint("last_year >= first_year", name="years_order"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = _source_fk()
-    number: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(200))
-    state_a_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"))
-    state_b_id: Mapped[int] = mapped_column(ForeignKey("states.id", ondelete="CASCADE"))
-    first_year: Mapped[int] = mapped_column(Integer)
-    last_year: Mapped[int] = mapped_column(Integer)
-    region: Mapped[str | None] = mapped_column(String(100))
-    types: Mapped[str] = mapped_column(String(200))
-    """Its types in the file's order, comma-separated (spatial, positional, ideological, ...)."""
+# The standard datasets' own tables (the Gleditsch-Ward system, ATOP's provisions, the
+# covariates) are in dataset_tables.py; importing them here keeps one `models` module that
+# holds every table, so Base.metadata is whole wherever models is imported.
+from alliancekb.database.dataset_tables import AtopProvision as AtopProvision  # noqa: E402
+from alliancekb.database.dataset_tables import GwCode as GwCode  # noqa: E402
+from alliancekb.database.dataset_tables import GwSpell as GwSpell  # noqa: E402
+from alliancekb.database.dataset_tables import GwState as GwState  # noqa: E402
+from alliancekb.database.dataset_tables import RegimeScore as RegimeScore  # noqa: E402
+from alliancekb.database.dataset_tables import Rivalry as Rivalry  # noqa: E402
