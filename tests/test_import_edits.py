@@ -175,7 +175,7 @@ def test_an_alliance_moved_to_another_source_is_not_overwritten(
 
 
 def test_the_datasets_import_reads(db_url: str) -> None:
-    assert list(DATASETS) == ["atop", "cow", "cow-states", "gw-states"]
+    assert list(DATASETS) == ["atop", "cow", "cow-states", "gw-states", "regimes", "rivalries"]
     assert DATASETS["atop"].layout.command == DATASETS["atop"].command == "import atop"
     with pytest.raises(NotFound) as caught:
         dataset("gibler")
