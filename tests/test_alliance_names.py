@@ -104,9 +104,7 @@ def test_imports_attach_the_common_names(cli: Cli) -> None:
         "atop-5.1-4000": None,
     }
     # The same files again change nothing: the names are part of what an import compares.
-    assert ok(cli, "import", "atop", str(NAMES / "atop.csv")).startswith(
-        "atop-5.1 is up to date"
-    )
+    assert ok(cli, "import", "atop", str(NAMES / "atop.csv")).startswith("atop-5.1 is up to date")
 
 
 def test_an_analyst_names_an_alliance_with_alliance_amend(cli: Cli, tmp_path: Path) -> None:

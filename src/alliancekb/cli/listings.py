@@ -7,8 +7,10 @@ import typer
 from alliancekb.cli.common import (
     TABLE,
     FormatOpt,
+    ObligationOpt,
     OnOpt,
     RawOpt,
+    SearchOpt,
     SourceOpt,
     StateArg,
     StateOpt,
@@ -16,6 +18,7 @@ from alliancekb.cli.common import (
     emit,
     handle_errors,
     notes,
+    obligation_names,
     open_kb,
     window,
 )
@@ -56,18 +59,26 @@ def alliances(
     on: OnOpt = None,
     state: StateOpt = None,
     source: SourceOpt = None,
+    search: SearchOpt = None,
+    obligation: ObligationOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
 ) -> None:
     """Alliances in force, each source's coding, with their members.
 
-    Example: alliancekb alliances --year 1970 --state VNM --format csv
+    With --state, the state's own entry and exit (member_start, member_end) too.
+
+    Example: alliancekb alliances --year 1939 --obligation defense --source atop-5.1
     """
     when = window(year, on)
     kb = open_kb(ctx)
-    rows = kb.alliances(when["year"], when["on"], state, source)
+    rows = kb.alliances(
+        when["year"], when["on"], state, source, search, obligation_names(obligation)
+    )
     notes(kb, when, source, state=state)
     columns = ["key", "source", "start", "end", "member_names", "treaty"]
+    if state is not None:
+        columns[4:4] = ["member_start", "member_end"]
     emit(rows, fmt, table_columns=columns, raw=raw)
 
 
@@ -79,16 +90,17 @@ def allies(
     year: YearOpt = None,
     on: OnOpt = None,
     source: SourceOpt = None,
+    obligation: ObligationOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
 ) -> None:
     """Each ally of STATE once, with every source that codes the pair allied.
 
-    Example: alliancekb allies Vietnam --year 1985
+    Example: alliancekb allies Vietnam --year 1985 --obligation defense
     """
     when = window(year, on)
     kb = open_kb(ctx)
-    rows = kb.allies(state, when["year"], when["on"], source)
+    rows = kb.allies(state, when["year"], when["on"], source, obligation_names(obligation))
     notes(kb, when, source, state=state)
     if fmt in ("table", "csv"):
         rows = (

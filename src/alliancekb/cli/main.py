@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from alliancekb.cli import analysis, db, export, imports, listings, records
+from alliancekb.cli import analysis, db, export, imports, listings, names, records
 
 app = typer.Typer(
     name="alliancekb",
@@ -60,6 +60,7 @@ def main_options(
 app.add_typer(analysis.app)  # theory, timeline, compare
 app.add_typer(records.seed_app)  # seed
 app.add_typer(listings.app)  # states, alliances, allies, treaties, alignments, events
+app.add_typer(names.app)  # search, cite
 app.add_typer(export.app)  # export, dump
 app.add_typer(records.app)  # history, and a group per kind of record (below)
 app.add_typer(db.app, name="db")
