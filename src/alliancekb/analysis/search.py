@@ -2,7 +2,8 @@
 
 SQLite matches in its FTS5 tables (`search_alliances`, `search_treaties`) and ranks by bm25;
 PostgreSQL matches the weighted tsvector its GIN index holds and ranks by ts_rank. Titles weigh
-most, then keys, then notes. Every word asked must be in a record (the last may be the start of
+most, then keys, then notes; of two records that match alike, the shorter comes first on both
+(bm25 weighs by length; ts_rank is told to, normalisation 1). Every word asked must be in a record (the last may be the start of
 a word: `North Atl`). An alliance resting on a treaty that matches is found with it.
 """
 
@@ -47,7 +48,7 @@ def matches(session: Session, table: str, asked: str) -> dict[int, float]:
     if session.get_bind().dialect.name == "postgresql":
         query = " & ".join([*found[:-1], f"{found[-1]}:*"])
         sql = (
-            f"SELECT id, ts_rank({_PG_VECTOR}, q) FROM {table}, "
+            f"SELECT id, ts_rank({_PG_VECTOR}, q, 1) FROM {table}, "
             f"to_tsquery('simple'::regconfig, :q) AS q WHERE {_PG_VECTOR} @@ q"
         )
     else:
