@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
-from alliancekb.kb_exports import Exports, Row
+from alliancekb.kb_exports import Exports, Row, translated
 
 
 class Names(Exports):
@@ -18,3 +19,16 @@ class Names(Exports):
         from alliancekb.analysis.search import search
 
         return self._first(search, text, source)
+
+    @translated
+    def alliance(self, key: str, year: int | None = None, on: dt.date | None = None) -> Row:
+        """The alliance KEY whole: source, treaty, dates, phases, members with their own dates
+        and obligations (only those in force in the year or on the day, if given), the same
+        alliance in other sources, and its citation."""
+        from alliancekb.analysis import queries
+        from alliancekb.analysis.alliance_show import show
+        from alliancekb.database.engine import read_session
+
+        period = queries.asked(year, on)
+        with read_session(self.engine) as session:
+            return show(session, key, period)

@@ -3,8 +3,9 @@
 SQLite matches in its FTS5 tables (`search_alliances`, `search_treaties`) and ranks by bm25;
 PostgreSQL matches the weighted tsvector its GIN index holds and ranks by ts_rank. Titles weigh
 most, then keys, then notes; of two records that match alike, the shorter comes first on both
-(bm25 weighs by length; ts_rank is told to, normalisation 1). Every word asked must be in a record (the last may be the start of
-a word: `North Atl`). An alliance resting on a treaty that matches is found with it.
+(bm25 weighs by length; ts_rank is told to, normalisation 1). Every word asked must be in a
+record (the last may be the start of a word: `North Atl`). An alliance resting on a treaty
+that matches is found with it.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from alliancekb.cli import analysis, db, export, imports, listings, names, records
+from alliancekb.cli.common import handle_errors
 
 app = typer.Typer(
     name="alliancekb",
@@ -66,6 +67,8 @@ app.add_typer(records.app)  # history, and a group per kind of record (below)
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 for kind, kind_app in records.kind_apps().items():
+    if kind == "alliance":  # one alliance whole, beside add and amend
+        kind_app.command("show")(handle_errors(names.show_alliance))
     app.add_typer(kind_app, name=kind)
 
 
