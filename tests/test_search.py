@@ -35,9 +35,12 @@ def test_an_import_is_found_at_once(cli: Cli) -> None:
     )
     table = ok(cli, "search", "Security Treaty 1951")
     assert table == (
-        "rank  kind      key            source    title                            start       end\n"
-        "----  --------  -------------  --------  -------------------------------  ----------  ----------\n"
-        "1     alliance  atop-5.1-3220  atop-5.1  US-Japan Security Treaty (1951)  1951-09-08  1960-01-19\n"
+        "rank  kind      key            source    title              "
+        "              start       end\n"
+        "----  --------  -------------  --------  -------------------"
+        "------------  ----------  ----------\n"
+        "1     alliance  atop-5.1-3220  atop-5.1  US-Japan Security T"
+        "reaty (1951)  1951-09-08  1960-01-19\n"
     )
 
 
