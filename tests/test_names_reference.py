@@ -4,9 +4,9 @@ alliance counts of the state-years panel, checked against what the raw CSVs say.
 from __future__ import annotations
 
 import calendar
-import os
 import csv
 import datetime as dt
+import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator

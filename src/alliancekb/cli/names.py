@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -21,7 +22,9 @@ from alliancekb.cli.common import (
     say,
     window,
 )
+from alliancekb.cli.export import Table, Universe
 from alliancekb.formats import describe_obligations
+from alliancekb.kb import KnowledgeBase
 
 OBLIGATION_NAMES = [str(o) for o in Obligation]
 
@@ -117,3 +120,38 @@ def show_alliance(
         say(line)
     say("")
     emit(members, fmt, table_columns=MEMBER_COLUMNS, raw=raw)
+
+
+CitationFormat = StrEnum(  # type: ignore[misc]
+    "CitationFormat", [(name, name) for name in KnowledgeBase.CITATION_FORMATS]
+)
+
+
+@app.command()
+@handle_errors
+def cite(
+    ctx: typer.Context,
+    table: Annotated[
+        Table | None, typer.Argument(help="What an export of this table or panel would use.")
+    ] = None,
+    sources: Annotated[
+        list[str] | None, typer.Option("--source", help="This source (repeat for several).")
+    ] = None,
+    universe: Annotated[
+        Universe | None, typer.Option("--universe", help="Panels: add this state system.")
+    ] = None,
+    fmt: Annotated[
+        CitationFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CitationFormat("bibtex"),
+) -> None:
+    """What to cite: each source's own requested works, the state system, alliancekb.
+
+    Without a table or --source: every source in the database.
+
+    Example: alliancekb cite dyad-years --universe cow --source atop-5.1 --format bibtex
+    """
+    kb = open_kb(ctx)
+    text = kb.cite(
+        str(table) if table else None, sources, str(universe) if universe else None, str(fmt)
+    )
+    typer.echo(text, nl=False)
