@@ -13,7 +13,7 @@ from alliancekb.alliance_names import AllianceName, alliance_names
 from conftest import Cli
 from import_helpers import json_rows, ok
 
-NAMES = Path(__file__).parent / "fixtures" / "names"
+NAMES = Path(__file__).parent / "fixtures" / "alliance_names"
 
 
 def _abbs(reference_data: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ from alliancekb.database.models import OBLIGATIONS
 from conftest import Cli
 from import_helpers import ok
 
-NAMES = Path(__file__).parent / "fixtures" / "names"
+NAMES = Path(__file__).parent / "fixtures" / "alliance_names"
 LEEDS = (
     "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
     '"Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: '

@@ -11,7 +11,7 @@ from alliancekb.database.engine import make_engine
 from conftest import Cli
 from import_helpers import ok
 
-NAMES = Path(__file__).parent / "fixtures" / "names"
+NAMES = Path(__file__).parent / "fixtures" / "alliance_names"
 HEADER = "rank,kind,key,source,title,start,end,external_id,treaty\n"
 ANZUS = "ANZUS Treaty (Australia-New Zealand-United States)"
 

@@ -92,11 +92,18 @@ def emit(
     columns: list[str] | None = None,
     raw: bool = False,
     out: TextIO | None = None,
+    wide: bool = False,
 ) -> int:
     from alliancekb.formats import write_rows
 
     return write_rows(
-        rows, fmt, out or sys.stdout, columns=columns, table_columns=table_columns, raw=raw
+        rows,
+        fmt,
+        out or sys.stdout,
+        columns=columns,
+        table_columns=table_columns,
+        raw=raw,
+        wide=wide,
     )
 
 
@@ -165,6 +172,15 @@ def obligation_names(obligations: list[Obligation] | None) -> list[str] | None:
     return [str(o) for o in obligations] if obligations else None
 
 
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        "--no-truncate",
+        help="Table: every cell whole on one line, however wide (default: fit the terminal, "
+        "wrapping long cells).",
+    ),
+]
 FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", min=1000, max=9999)]
 ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)]
 

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from alliancekb.kb import ImportSummary
 
 app = typer.Typer(
-    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system.",
+    help="Import the standard datasets: ATOP, COW Formal Alliances, the COW state system.\n\n"
+    "Example: alliancekb import cow-states states2016.csv; "
+    "alliancekb import atop atop5_1m.csv",
     no_args_is_help=True,
 )
 

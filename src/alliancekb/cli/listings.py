@@ -14,6 +14,7 @@ from alliancekb.cli.common import (
     SourceOpt,
     StateArg,
     StateOpt,
+    WideOpt,
     YearOpt,
     emit,
     handle_errors,
@@ -36,6 +37,7 @@ def states(
     state: StateOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """States (in the state system in the year, if given), named as of then.
 
@@ -48,6 +50,7 @@ def states(
         fmt,
         table_columns=["ccode", "stateabb", "name", "iso3", "system"],
         raw=raw,
+        wide=wide,
     )
 
 
@@ -63,6 +66,7 @@ def alliances(
     obligation: ObligationOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Alliances in force, each source's coding, with their members.
 
@@ -79,7 +83,7 @@ def alliances(
     columns = ["key", "source", "start", "end", "member_names", "treaty"]
     if state is not None:
         columns[4:4] = ["member_start", "member_end"]
-    emit(rows, fmt, table_columns=columns, raw=raw)
+    emit(rows, fmt, table_columns=columns, raw=raw, wide=wide)
 
 
 @app.command()
@@ -93,6 +97,7 @@ def allies(
     obligation: ObligationOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Each ally of STATE once, with every source that codes the pair allied.
 
@@ -107,7 +112,7 @@ def allies(
             {**row, "obligations": [obligations_text(o) for o in row["obligations"]]}
             for row in rows
         )
-    emit(rows, fmt, raw=raw)
+    emit(rows, fmt, raw=raw, wide=wide)
 
 
 @app.command()
@@ -120,6 +125,7 @@ def treaties(
     source: SourceOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Treaties, with their parties and what they supersede.
 
@@ -130,8 +136,12 @@ def treaties(
     emit(
         kb.treaties(when["year"], when["on"], state, source),
         fmt,
-        table_columns=["key", "signed", "in_force", "ended", "parties", "supersedes", "source"],
+        table_columns=[
+            *("key", "title", "signed", "in_force", "ended", "parties", "supersedes"),
+            *("atopid", "cow4id", "source"),
+        ],
         raw=raw,
+        wide=wide,
     )
 
 
@@ -145,6 +155,7 @@ def alignments(
     source: SourceOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Shared ideology and shared security per pair of states and period.
 
@@ -155,7 +166,7 @@ def alignments(
     rows = kb.alignments(when["year"], when["on"], state, source)
     notes(kb, when, source, "alignments")
     columns = ["key", "name1", "name2", "start", "end", "shared_ideology", "shared_security"]
-    emit(rows, fmt, table_columns=[*columns, "source"], raw=raw)
+    emit(rows, fmt, table_columns=[*columns, "source"], raw=raw, wide=wide)
 
 
 @app.command()
@@ -168,6 +179,7 @@ def events(
     source: SourceOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Events (wars, summits, dissolutions) with their participants.
 
@@ -180,4 +192,5 @@ def events(
         fmt,
         table_columns=["key", "title", "start", "end", "participants"],
         raw=raw,
+        wide=wide,
     )

@@ -15,6 +15,7 @@ from alliancekb.cli.common import (
     OnOpt,
     RawOpt,
     SourceOpt,
+    WideOpt,
     YearOpt,
     emit,
     handle_errors,
@@ -43,6 +44,7 @@ def search(
     source: SourceOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Alliances and treaties by name, title, key or notes, best match first.
 
@@ -51,7 +53,7 @@ def search(
     Example: alliancekb search "North Atlantic"
     """
     kb = open_kb(ctx)
-    emit(kb.search(text, source), fmt, table_columns=SEARCH_COLUMNS, raw=raw)
+    emit(kb.search(text, source), fmt, table_columns=SEARCH_COLUMNS, raw=raw, wide=wide)
 
 
 MEMBER_COLUMNS = ["ccode", "stateabb", "name", "phase", "start", "end", "obligations"]
@@ -68,6 +70,7 @@ def show_alliance(
     on: OnOpt = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """One alliance whole: source, treaty, dates, phases, each member's own dates and
     obligations, the same alliance in other sources, and its citation.
@@ -87,7 +90,7 @@ def show_alliance(
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     if fmt != "table":
-        emit(members if fmt == "csv" else found["members"], fmt, raw=raw)
+        emit(members if fmt == "csv" else found["members"], fmt, raw=raw, wide=wide)
         return
     treaty = found["treaty"]
     lines = [
@@ -119,7 +122,7 @@ def show_alliance(
     for line in lines:
         say(line)
     say("")
-    emit(members, fmt, table_columns=MEMBER_COLUMNS, raw=raw)
+    emit(members, fmt, table_columns=MEMBER_COLUMNS, raw=raw, wide=wide)
 
 
 CitationFormat = StrEnum(  # type: ignore[misc]
