@@ -1,9 +1,10 @@
-"""Benchmark: `alliancekb import atop` + `export dyad-years --directed` against plain pandas.
+"""Benchmark: `alliancekb import atop` + `export dyad-years --directed` against pandas and DuckDB.
 
 Each round starts from a fresh database (schema, then `import cow-states`, not timed), then
-times the two CLI processes, and the pandas baseline (`bench/pandas_baseline.py`) that builds
-the same table from the same CSV; the peak memory of each process comes from wait4's rusage.
-Both outputs are checked to hold the same dyad-years and obligations.
+times the two CLI processes, the pandas baseline (`bench/pandas_baseline.py`) and the DuckDB
+script (`bench/duckdb_pipeline.py`) that build the same table from the same CSV; the peak
+memory of each process comes from wait4's rusage.
+All three outputs are checked to hold the same dyad-years and obligations.
 
     python bench/import_export.py [--data ../shared/data] [--postgres URL] [--rounds 3]
 
@@ -109,8 +110,8 @@ def cli_round(url: str, data: Path, out: Path) -> tuple[Run, Run]:
 
 def measure(backend: str, data: Path, rounds: int, pg: Postgres | None) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="akb-bench-"))
-    cli_out, pd_out = work / "cli.csv", work / "pandas.csv"
-    imports, exports, baselines = [], [], []
+    cli_out, pd_out, duck_out = work / "cli.csv", work / "pandas.csv", work / "duckdb.csv"
+    imports, exports, baselines, ducks = [], [], [], []
     for i in range(rounds):
         if pg is None:
             url, name = f"sqlite:///{work / f'kb{i}.sqlite'}", ""
@@ -123,14 +124,18 @@ def measure(backend: str, data: Path, rounds: int, pg: Postgres | None) -> dict[
                 pg.drop(name)
         inputs = [str(data / "atop" / "atop5_1m.csv"), str(data / "cow" / "states2016.csv")]
         baseline = timed([sys.executable, str(HERE / "pandas_baseline.py"), *inputs, str(pd_out)])
+        duck = timed([sys.executable, str(HERE / "duckdb_pipeline.py"), *inputs, str(duck_out)])
+        ducks.append(duck)
         imports.append(imp)
         exports.append(exp)
         baselines.append(baseline)
     count, same = same_tables(cli_out, pd_out)
+    duck_count, duck_same = same_tables(cli_out, duck_out)
     cli_total = statistics.median(
         a.seconds + b.seconds for a, b in zip(imports, exports, strict=True)
     )
     pandas = statistics.median(b.seconds for b in baselines)
+    duckdb = statistics.median(b.seconds for b in ducks)
     return {
         "backend": backend,
         "rounds": rounds,
@@ -139,18 +144,21 @@ def measure(backend: str, data: Path, rounds: int, pg: Postgres | None) -> dict[
         "cli": cli_total,
         "pandas": pandas,
         "ratio": cli_total / pandas,
+        "duckdb": duckdb,
+        "duckdb_ratio": cli_total / duckdb,
+        "duckdb_mb": max(r.peak_mb for r in ducks),
         "import_mb": max(r.peak_mb for r in imports),
         "export_mb": max(r.peak_mb for r in exports),
         "pandas_mb": max(r.peak_mb for r in baselines),
         "rows": count,
-        "same": same,
+        "same": same and duck_same and duck_count == count,
     }
 
 
 def section(results: list[dict[str, object]]) -> str:
     lines = [
         BEGIN,
-        "## Import ATOP 5.1 and export its directed dyad-years (issue 4)",
+        "## Import ATOP 5.1 and export its directed dyad-years (issues 4 and 14)",
         "",
         f"Measured {dt.date.today().isoformat()} on {platform.node() or 'this machine'} "
         f"({os.cpu_count()} CPUs, Python {platform.python_version()}) with "
@@ -159,23 +167,34 @@ def section(results: list[dict[str, object]]) -> str:
         "maximum resident set (wait4).",
         "",
         "| backend | rounds | `import atop` s | `export dyad-years --directed` s | CLI total s "
-        "| pandas s | CLI / pandas | peak MB import / export / pandas | rows | same table |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| pandas s | CLI / pandas | DuckDB s | CLI / DuckDB "
+        "| peak MB import / export / pandas / DuckDB | rows | same table |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['backend']} | {r['rounds']} | {r['import']:.2f} | {r['export']:.2f} "
             f"| {r['cli']:.2f} | {r['pandas']:.2f} | {r['ratio']:.2f} "
+            f"| {r['duckdb']:.2f} | {r['duckdb_ratio']:.2f} "
             f"| {r['import_mb']:.0f} / {r['export_mb']:.0f} / {r['pandas_mb']:.0f} "
+            f"/ {r['duckdb_mb']:.0f} "
             f"| {r['rows']:,} | {'yes' if r['same'] else 'NO'} |"
         )
-    lines += ["", "Target: CLI total below pandas (ratio < 1), each CLI process under 150 MB.", END]
+    lines += [
+        "",
+        "Targets (issue 14): CLI total at or below the DuckDB script (CLI / DuckDB <= 1) and at "
+        "most half the pandas script (CLI / pandas <= 0.5), each CLI process under 150 MB; "
+        "PostgreSQL within 1.5x of SQLite. `same table`: the CLI's, pandas' and DuckDB's tables "
+        "hold the same rows (DuckDB's and pandas' files are byte-identical).",
+        END,
+    ]
     return "\n".join(lines) + "\n"
 
 
-def write_results(text: str) -> None:
+def write_results(text: str, begin: str = BEGIN, end: str = END) -> None:
+    """Put TEXT between the markers of bench/RESULTS.md (appended where they are not yet)."""
     old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
     new = pattern.sub(lambda _m: text, old) if pattern.search(old) else old.rstrip() + "\n\n" + text
     RESULTS.write_text(new)
 

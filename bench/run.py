@@ -502,6 +502,11 @@ def main() -> None:
     parser.add_argument(
         "--postgres-scales", type=int, nargs="+", help="scales for PostgreSQL (default: --scales)"
     )
+    parser.add_argument(
+        "--no-yardsticks",
+        action="store_true",
+        help="skip bench/yardsticks.py and bench/import_export.py (run after the scales)",
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     backends = [Backend("sqlite")]
@@ -524,6 +529,13 @@ def main() -> None:
     section = report(results, startup(max(5, args.repeat)), args)
     write_results(section)
     print(section)
+    if not args.no_yardsticks:
+        # Ours against DuckDB, pandas and the bare driver, each in its own paired run.
+        extra = ["--postgres", args.postgres] if args.postgres else []
+        rounds = str(max(5, args.repeat))
+        for script in ("yardsticks.py", "import_export.py"):
+            flag = "--rounds"
+            subprocess.run([sys.executable, str(HERE / script), flag, rounds, *extra], check=True)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ def _build(url: str, seeded: bool) -> None:
     try:
         upgrade(engine)
         if seeded:
-            seed(engine, bundled_seed(), WriteContext(command="test template", by="pytest"))
+            seed(engine, bundled_seed(), WriteContext(command="seed", by="pytest"))
     finally:
         engine.dispose()
 

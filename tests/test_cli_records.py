@@ -408,7 +408,7 @@ def test_amend_then_history_shows_before_and_after(cli: Cli, tmp_path: Path) -> 
     assert (seeded["action"], seeded["by"], seeded["command"]) == (
         "added",
         "pytest",
-        "test template",
+        "seed",
     )
     assert (amended["action"], amended["by"], amended["command"]) == (
         "changed",

@@ -3,6 +3,7 @@ clear line, memory bounded, nothing written, nothing executed."""
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import time
@@ -314,3 +315,27 @@ def test_hostile_files_in_a_real_process_take_little_time_and_memory(
         )
     assert result.seconds < SECONDS
     assert result.peak_mb < PEAK_MB
+
+
+@pytest.mark.parametrize(("fmt", "fixture"), [("atop", ATOP), ("cow", COW), ("cow-states", STATES)])
+@pytest.mark.parametrize("version", ["5." + "1" * 80, "5.1; DROP", ""])
+def test_a_version_that_cannot_name_a_source_is_refused(
+    cli: Cli, db_url: str, tmp_path: Path, fmt: str, fixture: Path, version: str
+) -> None:
+    """The version names the source (`atop-5.1`): one too long for its column was stored on
+    SQLite and refused by PostgreSQL with the driver's words; now both refuse it alike."""
+    rows = list(csv.reader(fixture.open(encoding="utf-8", newline="")))
+    column = rows[0].index("version")
+    for row in rows[1:]:
+        row[column] = version
+    path = tmp_path / f"{fmt}-version.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    before = snapshot(db_url)
+    result = cli("import", fmt, str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: {path}: version '{version}' is not a dataset version (up to 16 letters, digits, "
+        "dots or dashes, such as 5.1 or 2016): fix the file's version column\n"
+    )
+    assert snapshot(db_url) == before

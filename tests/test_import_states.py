@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from alliancekb.database.models import Source, State, SystemSpell
 from conftest import Cli
 from import_helpers import STATES, changes, count, edited, json_rows, ok
+from records_helpers import snapshot
 
 
 @pytest.fixture
@@ -96,3 +98,53 @@ def test_missing_file(fresh: Cli, tmp_path: Path) -> None:
     assert result.stderr == (
         f"error: cannot read {tmp_path / 'nope.csv'}: No such file or directory\n"
     )
+
+
+def test_reimport_refuses_to_undo_state_edits_then_replaces_them_on_request(
+    fresh: Cli, tmp_path: Path
+) -> None:
+    """`state amend` after an import is an analyst's work: the next import names it and
+    refuses; with --replace-edits it restores the file's values and logs what they were."""
+    ok(fresh, "import", "cow-states", str(STATES))
+    imported = json_rows(fresh, "export", "states")
+    amend = tmp_path / "amend.yaml"
+    amend.write_text("ccode: 816\nname: Viet Nam\n", encoding="utf-8")
+    ok(fresh, "state", "amend", "--file", str(amend))
+    at = json_rows(fresh, "history", "816")[-1]["at"]
+    minute = dt.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d %H:%M UTC")
+    before = snapshot(fresh)
+
+    refused = fresh("import", "cow-states", str(STATES))
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "error: importing states.csv would undo 1 edit made to the states of cow-states-2016 "
+        f"since its last import: 816 (changed by {json_rows(fresh, 'history', '816')[-1]['by']}"
+        f", {minute}); replace them with `alliancekb import cow-states {STATES} "
+        "--replace-edits` and amend them again (history keeps what they were)\n"
+    )
+    assert snapshot(fresh) == before  # nothing written
+
+    replaced = ok(fresh, "import", "cow-states", str(STATES), "--replace-edits")
+    assert replaced == (
+        "imported cow-states-2016 from states.csv (replacing its earlier rows): 6 states, "
+        "7 system spells; undid 1 edit (816)\n"
+    )
+    assert json_rows(fresh, "export", "states") == imported
+    revert = json_rows(fresh, "history", "816")[-1]
+    assert (revert["action"], revert["command"]) == ("changed", f"import cow-states {STATES}")
+    assert (revert["before"]["name"], revert["after"]["name"]) == ("Viet Nam", "Vietnam")
+    # Undone and logged: the next import has nothing to refuse or do.
+    assert ok(fresh, "import", "cow-states", str(STATES)).startswith(
+        "cow-states-2016 is up to date with states.csv: nothing changed"
+    )
+
+
+def test_a_state_import_logs_each_state_it_changes(cli: Cli) -> None:
+    """The seed's Russia has no spells of the fixture's; the import changes it and says how."""
+    ok(cli, "import", "cow-states", str(STATES))
+    entries = [e for e in json_rows(cli, "history", "--type", "state") if e["command"] != "seed"]
+    assert entries, "the import changed seeded states without a word in the change log"
+    for entry in entries:
+        assert entry["action"] == "changed"
+        assert entry["command"] == f"import cow-states {STATES}"
+        assert entry["before"] != entry["after"]

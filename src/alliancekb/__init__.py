@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not typing's: `typing` alone costs the quick answers (cli/quick.py) a third
 __version__ = "0.1.0"
 __all__ = ["KnowledgeBase", "__version__"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from alliancekb.kb import KnowledgeBase
 
 

@@ -109,10 +109,14 @@ def _run(ctx: typer.Context, fmt: str, path: Path, replace_edits: bool = False) 
                 fmt, path, command=command, progress=progress, replace_edits=replace_edits
             )
     except WouldLoseWork as exc:
+        # A state belongs to the state system whatever its source: only alliances can be kept
+        # out of an import's way under a source of one's own.
+        keep = "" if fmt == "cow-states" else "keep them under a source of your own, or "
+        again = " and amend them again" if fmt == "cow-states" else ""
         raise WouldLoseWork(
             exc.what,
-            "keep them under a source of your own, or replace them with "
-            f"`alliancekb {command} --replace-edits` (history keeps what they were)",
+            f"{keep}replace them with `alliancekb {command} --replace-edits`{again} "
+            "(history keeps what they were)",
         ) from None
     say(summary_line(summary))
 
@@ -137,11 +141,23 @@ def import_cow(ctx: typer.Context, path: PathArg, replace_edits: ReplaceEditsOpt
     _run(ctx, "cow", path, replace_edits)
 
 
+ReplaceStateEditsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace-edits",
+        help="Replace states' codes, names and spells even where they were added or amended "
+        "by hand since the last import (history keeps what they were).",
+    ),
+]
+
+
 @app.command("cow-states")
 @handle_errors
-def import_cow_states(ctx: typer.Context, path: PathArg) -> None:
+def import_cow_states(
+    ctx: typer.Context, path: PathArg, replace_edits: ReplaceStateEditsOpt = False
+) -> None:
     """Import the COW state system (states2016.csv): states, names and system spells.
 
     Example: alliancekb import cow-states ../shared/data/cow/states2016.csv
     """
-    _run(ctx, "cow-states", path)
+    _run(ctx, "cow-states", path, replace_edits)

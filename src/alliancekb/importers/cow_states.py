@@ -9,16 +9,19 @@ replaced as a whole.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from alliancekb.database.models import State, SystemSpell
+from alliancekb.database.models import Change, State, SystemSpell
 from alliancekb.database.states import STATES_IMPORTER
 from alliancekb.dates import PartialDate
+from alliancekb.errors import WouldLoseWork
+from alliancekb.importers import edits
 from alliancekb.importers.bulk import BATCH
 from alliancekb.importers.csvfile import CsvRows, Layout, Progress, no_progress
 from alliancekb.importers.fields import Fields, end_after_start, one_version
@@ -31,6 +34,7 @@ from alliancekb.importers.sources import (
     source_exists,
     table,
 )
+from alliancekb.records.canonical import state_record
 from alliancekb.records.writer import WriteContext
 
 LAYOUT = Layout(
@@ -121,8 +125,12 @@ def import_states(
     parsed: ParsedStates,
     context: WriteContext,
     progress: Progress = no_progress,
+    replace_edits: bool = False,
 ) -> ImportSummary:
-    """Create or replace the state-system source, its states and spells (one transaction)."""
+    """Create or replace the state-system source, its states and spells (one transaction).
+
+    States written by hand since the last import that it would change raise WouldLoseWork,
+    unless REPLACE_EDITS; each existing state it changes is logged with its values before."""
     summary = ImportSummary(parsed.source.key, path)
     summary.states, summary.spells = len(parsed.states), len(parsed.spells)
     existed = source_exists(session, parsed.source.key)
@@ -155,9 +163,71 @@ def import_states(
         return summary
     if old_spells:
         summary.action = "replaced"
+    # The states this import changes (their row, or their spells under this source): edits
+    # made to them by hand since the last import are refused, unless replaced knowingly.
+    respelled = {c for c, _, _ in old_spells ^ new_spells if c in current}
+    touched = [str(c) for c in sorted(respelled.union(changed))]
+    edited = edits.hand_edits(session, parsed.source.key, "state", touched) if touched else {}
+    undone = sorted(edited, key=int)
+    if undone and not replace_edits:
+        raise WouldLoseWork(
+            f"importing {path.name} would undo {len(undone)} edit"
+            f"{'' if len(undone) == 1 else 's'} made to the states of {parsed.source.key} "
+            f"since its last import: {edits.describe(edited, undone)}",
+            "import again with replace_edits=True and amend them again (the change log keeps "
+            "what they were)",
+        )
+    summary.reverted = undone
+    before = _records(session, touched)
     _write(session, source_id, parsed, added, changed, current, progress)
+    session.expire_all()
+    _log_changed(session, context, before, _records(session, touched))
     log_import(session, context, STATES_IMPORTER, summary, existed)
     return summary
+
+
+def _records(session: Session, ccodes: list[str]) -> dict[str, dict[str, Any]]:
+    """The states' records as the change log keeps them (as `state add` logs them)."""
+    wanted = [int(c) for c in ccodes]
+    found: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(wanted), BATCH):
+        query = (
+            select(State)
+            .where(State.ccode.in_(wanted[i : i + BATCH]))
+            .options(
+                joinedload(State.source),
+                selectinload(State.names),
+                selectinload(State.spells).joinedload(SystemSpell.source),
+            )
+        )
+        for row in session.scalars(query):
+            found[str(row.ccode)] = state_record(row)
+    return found
+
+
+def _log_changed(
+    session: Session,
+    context: WriteContext,
+    before: dict[str, dict[str, Any]],
+    after: dict[str, dict[str, Any]],
+) -> None:
+    """One entry per existing state the import changed, with its values before and after."""
+    rows = [
+        {
+            "at": context.at,
+            "by": context.by,
+            "command": context.command[:200],
+            "record_type": "state",
+            "record_key": key,
+            "action": "changed",
+            "before": json.dumps(record, ensure_ascii=False),
+            "after": json.dumps(after[key], ensure_ascii=False),
+        }
+        for key, record in sorted(before.items(), key=lambda item: int(item[0]))
+        if after.get(key) != record
+    ]
+    if rows:
+        session.execute(insert(Change), rows)
 
 
 def _write(
@@ -229,4 +299,4 @@ def write(
     replace_edits: bool = False,
 ) -> ImportSummary:
     """Create or replace the state-system source (states are updated, never removed)."""
-    return import_states(session, path, parsed, context, progress)
+    return import_states(session, path, parsed, context, progress, replace_edits)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alliancekb.database.models import Alliance, Change, Membership, Source
@@ -27,6 +27,8 @@ SHOWN = 5
 """How many edited records a refusal names before `and N more`."""
 CHUNK = 500
 """Keys per IN (...) when records are read back."""
+BUNDLED_SEED = ("seed", "first use")
+"""The change log's commands for the bundled seed: project data, not an analyst's edit."""
 
 Stored = dict[str, tuple[tuple[Any, ...], set[tuple[Any, ...]]]]
 """key -> (the alliance's tuple, its memberships' tuples), as pipeline compares them."""
@@ -49,6 +51,16 @@ def differing(old: Stored, new: Stored) -> tuple[list[str], list[str]]:
 
 def edited_since_import(session: Session, source_key: str, source_id: int) -> dict[str, Change]:
     """The source's alliances written by hand since its last import: key -> the latest entry."""
+    keys = select(Alliance.key).where(Alliance.source_id == source_id)
+    return hand_edits(session, source_key, "alliance", keys)
+
+
+def hand_edits(
+    session: Session, source_key: str, record_type: str, keys: Select[Any] | list[str]
+) -> dict[str, Change]:
+    """Records of RECORD_TYPE among KEYS written since SOURCE_KEY's last import (the source's
+    own import entry is the mark) by a command other than the bundled seed's (whose states are
+    COW's own): key -> the latest entry."""
     last_import = session.scalar(
         select(func.max(Change.id)).where(
             Change.record_type == "source",
@@ -56,12 +68,12 @@ def edited_since_import(session: Session, source_key: str, source_id: int) -> di
             Change.after.like('%"importer": %'),
         )
     )
-    keys = select(Alliance.key).where(Alliance.source_id == source_id)
     query = (
         select(Change)
         .where(
-            Change.record_type == "alliance",
+            Change.record_type == record_type,
             Change.id > (last_import or 0),
+            Change.command.not_in(BUNDLED_SEED),
             Change.record_key.in_(keys),
         )
         .order_by(Change.id)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import calendar
+import re
 from pathlib import Path
 from typing import Any
 
 from alliancekb.dates import PartialDate
 from alliancekb.errors import InvalidInput
 from alliancekb.importers.csvfile import Layout
+
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,15}")
+"""A dataset version as files give it; it names the source (`atop-5.1`), so it has a bound."""
 
 
 class Fields:
@@ -71,6 +75,11 @@ def one_version(path: Path, versions: set[str], layout: Layout) -> str:
             f"{path} mixes versions {', '.join(sorted(versions))}: import one version per file"
         )
     version = next(iter(versions))
+    if not VERSION.fullmatch(version):
+        raise InvalidInput(
+            f"{path}: version '{version}' is not a dataset version (up to 16 letters, digits, "
+            "dots or dashes, such as 5.1 or 2016): fix the file's version column"
+        )
     return version[:-2] if version.endswith(".0") else version
 
 
