@@ -8,6 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "src" / "alliancekb"
 FOUNDATIONS = {"errors", "dates", "formats", "inputs", "outputs", "resources", "collector"}
+FOUNDATIONS |= {"country_codes", "alliance_names", "citations"}  # the project's tables of facts
 LAYERS = {
     "foundations": 0,
     "database": 1,
@@ -17,6 +18,7 @@ LAYERS = {
     "analysis": 3,
     "kb": 4,
     "kb_exports": 4,
+    "kb_names": 4,
     "cli": 5,
 }
 
