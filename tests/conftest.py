@@ -254,4 +254,5 @@ def _isolated_home(
     """No test touches the user's own default database or environment URL."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
     monkeypatch.delenv("ALLIANCEKB_DATABASE_URL", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # tables fit $COLUMNS when it is set
     monkeypatch.setenv("ALLIANCEKB_USER", "tester")

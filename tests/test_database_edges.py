@@ -22,7 +22,7 @@ from alliancekb.kb import KnowledgeBase
 from conftest import Cli
 
 USE = "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
-REVISIONS = "base, 0001, 0002, 0003, 0004, 0005, 0006, 0008 (head)"
+REVISIONS = "base, 0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008 (head)"
 
 
 # --- a read never creates a database --------------------------------------------------------

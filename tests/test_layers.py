@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).parents[1] / "src" / "alliancekb"
 FOUNDATIONS = {
     "errors", "dates", "formats", "inputs", "outputs", "resources", "collector", "typed"
 }  # fmt: skip
+FOUNDATIONS |= {"country_codes", "alliance_names", "citations"}  # the project's tables of facts
 LAYERS = {
     "foundations": 0,
     "database": 1,
@@ -21,6 +22,7 @@ LAYERS = {
     "kb_exports": 4,
     "kb_world": 4,
     "kb_web": 4,
+    "kb_names": 4,
     "web": 3,
     "cli": 5,
 }

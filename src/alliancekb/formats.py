@@ -19,7 +19,8 @@ from typing import Any, TextIO
 
 Row = dict[str, Any]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL = 60
+MIN_COLUMN = 16
+"""A column a fitted table narrows is kept this wide at least (or as wide as its cells)."""
 
 CONTROLS = str.maketrans(
     {
@@ -119,9 +120,29 @@ def write_rows(
     columns: Sequence[str] | None = None,
     table_columns: Sequence[str] | None = None,
     raw: bool = False,
+    wide: bool = False,
 ) -> int:
-    """Write rows in a format; return how many were written."""
+    """Write rows in a format; return how many were written. A table fits the terminal's
+    width (wrapping its widest cells) unless `wide`."""
+    if str(fmt) == "table":
+        width = None if wide else terminal_width(out)
+        return _table(list(rows), out, table_columns or columns, width)
     return WRITERS[str(fmt)](iter(rows), out, columns, table_columns, raw)
+
+
+def terminal_width(out: TextIO) -> int | None:
+    """The width a table must fit: $COLUMNS if set, else the terminal's; None for a file or a
+    pipe (nothing is wrapped there: a table goes whole to `less -S` or a file)."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 def _json(
@@ -199,24 +220,55 @@ def _csv(rows: Iterator[Row], out: TextIO, columns: Sequence[str] | None, raw: b
     return count
 
 
-def _table(rows: list[Row], out: TextIO, columns: Sequence[str] | None) -> int:
+def _table(
+    rows: list[Row], out: TextIO, columns: Sequence[str] | None, width: int | None = None
+) -> int:
+    """Columns two spaces apart, each cell whole; given a width, the widest columns are
+    narrowed to fit it and their cells wrap onto more lines (never cut)."""
     if not rows:
         out.write("(no rows)\n")
         return 0
-    header = [_short(name) for name in (columns or rows[0])]
+    header = [_flat(name) for name in (columns or rows[0])]
     names = list(columns or rows[0])
-    cells = [[_short(_text(r.get(c), booleans=("yes", "no"))) for c in names] for r in rows]
+    cells = [[_flat(_text(r.get(c), booleans=("yes", "no"))) for c in names] for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in cells)) for i, h in enumerate(header)]
+    if width is not None:
+        widths = fitted(widths, [len(h) for h in header], width)
     out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for line in cells:
-        out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
+        wrapped = [_wrap(c, w) for c, w in zip(line, widths, strict=True)]
+        for i in range(max(map(len, wrapped))):
+            parts = [(lines[i] if i < len(lines) else "") for lines in wrapped]
+            out.write("  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip())
+            out.write("\n")
     return len(rows)
 
 
-def _short(text: str) -> str:
-    text = printable(" ".join(text.split()))
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+def fitted(widths: list[int], least: list[int], total: int) -> list[int]:
+    """Column widths that fit TOTAL characters (two between columns): the widest are cut
+    down to one common cap, none below its header or MIN_COLUMN; as narrow as that allows."""
+    room = total - 2 * (len(widths) - 1)
+    if sum(widths) <= room:
+        return widths
+    floor = [min(w, max(n, MIN_COLUMN)) for w, n in zip(widths, least, strict=True)]
+    cap = max(widths)
+    while cap > 1 and sum(max(min(w, cap), f) for w, f in zip(widths, floor, strict=True)) > room:
+        cap -= 1
+    return [max(min(w, cap), f) for w, f in zip(widths, floor, strict=True)]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _flat(text: str) -> str:
+    """A cell on one line: its whitespace runs as one space, control characters escaped."""
+    return printable(" ".join(text.split()))
 
 
 def describe_obligations(values: dict[str, bool | None]) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alliancekb.errors import DataWouldBeLost
-from alliancekb.kb_exports import Exports, Row, driver_errors, translated, unknown
+from alliancekb.kb_exports import Row, driver_errors, translated, unknown
+from alliancekb.kb_names import Names
 from alliancekb.kb_panels import Panels
 from alliancekb.kb_web import Web
 from alliancekb.kb_world import World
@@ -50,7 +51,7 @@ def _no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
-class KnowledgeBase(Panels, Exports, World, Web):
+class KnowledgeBase(Panels, Names, World, Web):
     """A knowledge base on SQLite or PostgreSQL."""
 
     KINDS = tuple(KINDS)
@@ -215,8 +216,16 @@ class KnowledgeBase(Panels, Exports, World, Web):
         on: dt.date | None = None,
         state: str | None = None,
         source: str | None = None,
+        search: str | None = None,
+        obligations: list[str] | None = None,
     ) -> Iterator[Row]:
-        return self._listing("alliances", year, on, state, source)
+        """Alliances in force; with `state`, its own entry and exit too (`member_start`,
+        `member_end`); `search`: words of a title, key or note; `obligations`: any of them."""
+        from alliancekb.analysis import queries
+        from alliancekb.analysis.alliance_list import alliances
+
+        period = queries.asked(year, on)
+        return self._first(alliances, period, state, source, search, obligations)
 
     def allies(
         self,
@@ -224,10 +233,13 @@ class KnowledgeBase(Panels, Exports, World, Web):
         year: int | None = None,
         on: dt.date | None = None,
         source: str | None = None,
+        obligations: list[str] | None = None,
     ) -> Iterator[Row]:
+        """Each ally once; `obligations`: only through alliances that carry any of them."""
         from alliancekb.analysis import queries
 
-        return self._first(queries.allies, state, queries.asked(year, on), source)
+        period = queries.asked(year, on)
+        return self._first(queries.allies, state, period, source, obligations)
 
     def treaties(
         self,

@@ -50,7 +50,8 @@ DYAD_COLUMNS = (
 )
 ALLIANCES_AT = DYAD_COLUMNS.index("alliances")
 """Where a dyad-year tuple holds its alliance keys."""
-STATE_YEAR_COLUMNS = ("ccode", "stateabb", "year", "source", "allies", "alliance", *OBLIGATIONS)
+STATE_YEAR_HEAD = ("ccode", "stateabb", "year", "source", "alliances", "allies", "alliance")
+STATE_YEAR_COLUMNS = (*STATE_YEAR_HEAD, *OBLIGATIONS)
 
 
 _CURSORS = count()
@@ -306,7 +307,7 @@ def _system_years(session: Session) -> dict[int, tuple[str, list[tuple[int, int 
 def state_years(
     session: Session, source: str | None = None, period: Period = Period.years()
 ) -> Iterator[Row]:
-    """Per state, year and source: number of allies, any alliance, and each obligation.
+    """Per state, year and source: alliances in force, allies, any alliance, each obligation.
 
     A source speaks for the states it codes: the rows cover each state that is a member of at
     least one of the source's alliances, for its years in the state system within the source's
@@ -338,12 +339,13 @@ def state_years(
             for start, end in system.get(ccode, ("", []))[1]:
                 in_system.update(range(max(start, first), min(end or last, last) + 1))
             for year in sorted(in_system | set(years)):
-                _alliances, count, codes = years.get(year, (0, 0, zeros))
+                alliances, count, codes = years.get(year, (0, 0, zeros))
                 row: Row = {
                     "ccode": ccode,
                     "stateabb": abb,
                     "year": year,
                     "source": src,
+                    "alliances": alliances,
                     "allies": count,
                     "alliance": int(count > 0),
                 }

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
-from itertools import groupby
-from operator import itemgetter
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from alliancekb import collector
 from alliancekb.analysis.rules import (
     MembershipPairs,
     Period,
     common_period,
     coverages,
+    has_obligation,
     merge_all,
+    obligations_asked,
     source_id,
     sql_covers_year,
     sql_overlaps,
@@ -36,7 +35,6 @@ from alliancekb.database.models import (
     Alliance,
     Event,
     EventParticipant,
-    Membership,
     Source,
     State,
     SystemSpell,
@@ -58,14 +56,14 @@ def asked(year: int | None = None, on: dt.date | None = None) -> Period | None:
     return Period.year(year) if year is not None else None
 
 
-def _year(period: Period | None) -> int | None:
+def single_year(period: Period | None) -> int | None:
     """The one year a period lies in (coverage is by year), else None."""
     if period is None or period.first.year != period.last.year:
         return None
     return period.first.year
 
 
-def _name_day(period: Period | None) -> dt.date | None:
+def naming_day(period: Period | None) -> dt.date | None:
     return period.first if period is not None else None
 
 
@@ -83,7 +81,7 @@ def coverage_notes(
     """One line per source of `kind` records that does not speak for the year asked, or (with
     `state`) for every dyad of the state; first, with `state`, whether it was outside the
     state system then."""
-    year = _year(period)
+    year = single_year(period)
     if year is None and state is None:
         return []
     keys = list(
@@ -128,7 +126,7 @@ def states(session: Session, period: Period | None, state: str | None = None) ->
     for row in session.scalars(query):
         info = directory.by_id[row.id]
         yield {
-            **_state_columns(directory, info, _name_day(period)),
+            **_state_columns(directory, info, naming_day(period)),
             "iso3": row.iso3,
             "gwcode": row.gwcode,
             "system": "; ".join(f"{s.start}/{s.end or ''}" for s in row.spells),
@@ -139,95 +137,21 @@ def states(session: Session, period: Period | None, state: str | None = None) ->
 # --- alliances and allies --------------------------------------------------------------------
 
 
-def alliances(
-    session: Session, period: Period | None, state: str | None = None, source: str | None = None
-) -> Iterator[Row]:
-    """Alliances in force in the period (each source's coding), optionally of one state, with
-    the members they had in the period.
-
-    One Core query (alliance columns with each member and its state, an alliance's members
-    together), then the members' names over time, a few hundred states per query. ORM objects
-    would cost more than the answer at world scale.
-    """
-    directory = StateDirectory(session, preload=False)
-    wanted = source_id(session, source)
-    treaty = aliased(Treaty)
-    in_force = [
-        sql_overlaps(period, Alliance),
-        sql_overlaps(period, Membership),
-        sql_covers_year(_year(period)),
-    ]
-    if wanted is not None:
-        in_force.append(Alliance.source_id == wanted)
-    if state is not None:
-        member = directory.resolve(state)
-        in_force.append(
-            Alliance.id.in_(
-                select(Membership.alliance_id).where(
-                    Membership.state_id == member.id, sql_overlaps(period, Membership)
-                )
-            )
-        )
-    query = (
-        select(
-            Alliance.id,
-            Alliance.key,
-            Source.key,
-            Alliance.start,
-            Alliance.end,
-            Alliance.start_day,
-            Alliance.title,
-            Alliance.formal,
-            treaty.key,
-            Alliance.external_id,
-            Membership.state_id,
-            State.ccode,
-            State.stateabb,
-            State.name,
-        )
-        .join(Source, Source.id == Alliance.source_id)
-        .join(Membership, Membership.alliance_id == Alliance.id)
-        .join(State, State.id == Membership.state_id)
-        .outerjoin(treaty, treaty.id == Alliance.treaty_id)
-        .where(*in_force)
-        .order_by(Alliance.start_day, Alliance.key, Alliance.id, State.ccode)
-    )
-    with collector.paused():
-        rows: list[Any] = list(session.connection().execute(query))
-        for state_id, ccode, stateabb, name in {row[10]: row[10:14] for row in rows}.values():
-            directory.known(state_id, ccode, stateabb, name)
-        directory.preload(row[10] for row in rows)  # the members' names over time
-    for _alliance_id, group in groupby(rows, key=itemgetter(0)):
-        first, *more = group
-        key, src, start, end, start_day, title, formal, treaty_key, ext = first[1:10]
-        ids = [first[10]]
-        for row in more:
-            if row[10] != ids[-1]:  # a member of two phases is listed once
-                ids.append(row[10])
-        day = _name_day(period) or start_day
-        yield {
-            "key": key,
-            "source": src,
-            "start": start,
-            "end": end,
-            "title": title,
-            "formal": formal,
-            "treaty": treaty_key,
-            "external_id": ext,
-            "members": [directory.by_id[i].stateabb for i in ids],
-            "member_names": [directory.name_on(i, day) for i in ids],
-        }
-
-
 def allies(
-    session: Session, state: str, period: Period | None, source: str | None = None
+    session: Session,
+    state: str,
+    period: Period | None,
+    source: str | None = None,
+    obligations: Iterable[str] | None = None,
 ) -> Iterator[Row]:
     """Each ally of a state in the period once, with every source that codes the pair allied.
 
     Two states are allied when both belong to the same alliance, in the same phase, on at
     least one common day of the period, inside the source's coverage in time and space.
     `obligations` holds one object per source: the five obligations merged over its alliances.
+    Asked for obligations, only the alliances whose pair (either way) carries any of them count.
     """
+    asked = obligations_asked(obligations)
     directory = StateDirectory(session, preload=False)
     focal = directory.resolve(state)
     wanted = source_id(session, source)
@@ -253,7 +177,7 @@ def allies(
             theirs.state_id != focal.id,
             sql_overlaps(period, mine),
             sql_overlaps(period, theirs),
-            sql_covers_year(_year(period)),
+            sql_covers_year(single_year(period)),
         )
     )
     if wanted is not None:
@@ -269,13 +193,15 @@ def allies(
         if common_period(s1, e1, s2, e2, cov.open_end, period) is None:
             continue
         codes = merge_all(row[8 : 8 + n], row[8 + n : 8 + 2 * n])
+        if not has_obligation(asked, codes):
+            continue
         entry = found[ally_id].get(src)
         if entry is None:
             found[ally_id][src] = {"alliances": {key}, "obligations": codes}
             continue
         entry["alliances"].add(key)
         entry["obligations"] = merge_all(entry["obligations"], codes)
-    day = _name_day(period)
+    day = naming_day(period)
     directory.preload(found)
     for ally_id in sorted(found, key=lambda i: directory.by_id[i].ccode):
         by_source = found[ally_id]
@@ -312,7 +238,7 @@ def treaties(
         query = query.where(
             Treaty.signed_day <= period.last,
             or_(Treaty.ended_day.is_(None), Treaty.ended_day >= period.first),
-            sql_covers_year(_year(period)),
+            sql_covers_year(single_year(period)),
         )
     if wanted is not None:
         query = query.where(Treaty.source_id == wanted)
@@ -355,7 +281,7 @@ def alignments(
     query: Select[Any] = (
         select(Alignment)
         .join(Alignment.source)
-        .where(sql_overlaps(period, Alignment), sql_covers_year(_year(period)))
+        .where(sql_overlaps(period, Alignment), sql_covers_year(single_year(period)))
         .order_by(Alignment.start_day, Alignment.key)
     )
     if wanted is not None:
@@ -364,7 +290,7 @@ def alignments(
         sid = directory.resolve(state).id
         query = query.where(or_(Alignment.state_a_id == sid, Alignment.state_b_id == sid))
     for row in session.scalars(query):
-        day = _name_day(period) or row.start_day
+        day = naming_day(period) or row.start_day
         a, b = directory.by_id[row.state_a_id], directory.by_id[row.state_b_id]
         yield {
             "key": row.key,

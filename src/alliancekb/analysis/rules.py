@@ -249,3 +249,32 @@ def merge(a: Flag | None, b: Flag | None) -> Flag | None:
 def merge_all(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
     """`merge` position by position (the five obligations of two memberships)."""
     return tuple(merge(x, y) for x, y in zip(a, b, strict=True))
+
+
+# --- asking by obligation --------------------------------------------------------------------
+
+
+def obligations_asked(names: Iterable[str] | None) -> tuple[str, ...]:
+    """The obligations a question asks for (any of them will do), checked; () asks none."""
+    from alliancekb.database.models import OBLIGATIONS
+
+    asked = tuple(dict.fromkeys(names or ()))
+    for name in asked:
+        if name not in OBLIGATIONS:
+            raise InvalidInput(f"no obligation '{name}': choose one of {', '.join(OBLIGATIONS)}")
+    return asked
+
+
+def sql_has_obligation(asked: tuple[str, ...], model: Any) -> ColumnElement[bool]:
+    """A membership (or any row with the five obligation columns) that carries any obligation
+    asked; every row when none is asked. Unknown (NULL) is not a yes."""
+    if not asked:
+        return true()
+    return or_(*(getattr(model, name).is_(True) for name in asked))
+
+
+def has_obligation(asked: tuple[str, ...], codes: tuple[Any, ...]) -> bool:
+    """Merged obligations (in OBLIGATIONS order) that say yes to any obligation asked."""
+    from alliancekb.database.models import OBLIGATIONS
+
+    return not asked or any(codes[OBLIGATIONS.index(name)] for name in asked)

@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
@@ -91,11 +92,18 @@ def emit(
     columns: list[str] | None = None,
     raw: bool = False,
     out: TextIO | None = None,
+    wide: bool = False,
 ) -> int:
     from alliancekb.formats import write_rows
 
     return write_rows(
-        rows, fmt, out or sys.stdout, columns=columns, table_columns=table_columns, raw=raw
+        rows,
+        fmt,
+        out or sys.stdout,
+        columns=columns,
+        table_columns=table_columns,
+        raw=raw,
+        wide=wide,
     )
 
 
@@ -140,6 +148,38 @@ SourceOpt = Annotated[str | None, typer.Option("--source", help="Only this sourc
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 RawOpt = Annotated[
     bool, typer.Option("--raw", help="CSV: keep cells that look like formulas as stored.")
+]
+Obligation = StrEnum(  # type: ignore[misc]
+    "Obligation",
+    [(o, o) for o in ("defense", "offense", "neutrality", "nonaggression", "consultation")],
+)
+"""ATOP's obligations, as the memberships table names them (a test holds the two the same)."""
+ObligationOpt = Annotated[
+    list[Obligation] | None,
+    typer.Option(
+        "--obligation",
+        help="Only alliances carrying this obligation (repeat: any of them).",
+        case_sensitive=False,
+    ),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option("--search", help="Only alliances whose title, key or notes hold these words."),
+]
+
+
+def obligation_names(obligations: list[Obligation] | None) -> list[str] | None:
+    return [str(o) for o in obligations] if obligations else None
+
+
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        "--no-truncate",
+        help="Table: every cell whole on one line, however wide (default: fit the terminal, "
+        "wrapping long cells).",
+    ),
 ]
 FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", min=1000, max=9999)]
 ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.", min=1000, max=9999)]

@@ -8,7 +8,11 @@ import typer
 
 from alliancekb.cli.common import handle_errors, open_kb, say
 
-app = typer.Typer(help="Create and migrate the database schema.", no_args_is_help=True)
+app = typer.Typer(
+    help="Create and migrate the database schema.\n\n"
+    "Example: alliancekb db upgrade; alliancekb db current; alliancekb db check",
+    no_args_is_help=True,
+)
 
 
 @app.command("check")

@@ -66,15 +66,23 @@ def export_table(
         int | None, typer.Option("--to", help="Panels: last year.", min=1000, max=9999)
     ] = None,
     raw: RawOpt = False,
+    cite: Annotated[
+        bool,
+        typer.Option(
+            "--cite", help="With --out F.csv: write what to cite beside it, as BibTeX (F.bib)."
+        ),
+    ] = False,
 ) -> None:
     """Export a table or a panel as CSV (default), JSON, NDJSON, Parquet or Stata (.dta).
 
     Parquet and Stata keep types (integer codes and years, dates) and need --out.
-    Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv
+    Example: alliancekb export dyad-years --source vu2020 --out vietnam_dyads.csv --cite
     """
     name = str(table)
     if str(fmt) in TYPED_FORMATS and out is None:
         raise fail(f"--format {fmt} writes a binary file: give its name with --out")
+    if cite and out is None:
+        raise fail("--cite writes the citations beside the export: give --out FILE too")
     if name not in KnowledgeBase.PANELS and (sources or directed or first or last or universe):
         raise fail(f"--source, --universe, --directed, --from and --to are for panels, not {name}")
     years(first, last)
@@ -82,6 +90,8 @@ def export_table(
         _universe(
             ctx, name, str(universe), out, str(fmt), sources, directed, first, last, short_names
         )
+        if cite and out is not None:
+            _cite(ctx, out, name, sources, str(universe))
         return
     if short_names:
         raise fail("--short-names is for the --universe panels")
@@ -104,6 +114,18 @@ def export_table(
     )
     if out is not None:
         say(f"wrote {count} rows to {out}", err=True)
+        if cite:
+            _cite(ctx, out, name, sources, None)
+
+
+def _cite(
+    ctx: typer.Context, out: Path, table: str, sources: list[str] | None, universe: str | None
+) -> None:
+    """F.bib beside the export F: what the export rests on (`alliancekb cite`)."""
+    kb = open_kb(ctx)
+    bib = out.with_suffix(".bib")
+    kb.write_citations(bib, kb.cite(table, sources, universe, "bibtex"))
+    say(f"wrote the citations to {bib}", err=True)
 
 
 def _universe(

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help="Import the standard datasets: ATOP, COW Formal Alliances, the COW and GW state "
-    "systems, regime scores and strategic rivalries.",
+    "systems, regime scores and strategic rivalries.\n\n"
+    "Example: alliancekb import cow-states states2016.csv; "
+    "alliancekb import atop atop5_1m.csv",
     no_args_is_help=True,
 )
 

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from alliancekb.cli import analysis, db, export, imports, listings, merge, records, web
+from alliancekb.cli import analysis, db, export, imports, listings, merge, names, records, web
+from alliancekb.cli.common import handle_errors
 
 app = typer.Typer(
     name="alliancekb",
@@ -60,6 +61,7 @@ def main_options(
 app.add_typer(analysis.app)  # theory, timeline, compare
 app.add_typer(records.seed_app)  # seed
 app.add_typer(listings.app)  # states, alliances, allies, treaties, alignments, events
+app.add_typer(names.app)  # search, cite
 app.add_typer(export.app)  # export, dump
 app.add_typer(merge.app)  # merge
 app.add_typer(web.app)  # serve
@@ -67,6 +69,8 @@ app.add_typer(records.app)  # history, and a group per kind of record (below)
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 for kind, kind_app in records.kind_apps().items():
+    if kind == "alliance":  # one alliance whole, beside add and amend
+        kind_app.command("show")(handle_errors(names.show_alliance))
     app.add_typer(kind_app, name=kind)
 
 

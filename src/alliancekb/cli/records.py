@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancekb.cli.common import TABLE, FormatOpt, RawOpt, emit, fail, handle_errors, open_kb, say
+from alliancekb.cli.common import (
+    TABLE,
+    FormatOpt,
+    RawOpt,
+    WideOpt,
+    emit,
+    fail,
+    handle_errors,
+    open_kb,
+    say,
+)
 from alliancekb.kb import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -104,8 +114,12 @@ def _write(
 
 def kind_app(kind: str, section: str, example: str) -> typer.Typer:
     """The `KIND add|amend` group of one kind of record."""
+    more = "; read one whole with `show`" if kind == "alliance" else ""
     sub = typer.Typer(
-        help=f"Add and correct {section}.", no_args_is_help=True, rich_markup_mode=None
+        help=f"Add and correct {section}{more}.\n\n"
+        f"Example: alliancekb {kind} add --file {example} --dry-run",
+        no_args_is_help=True,
+        rich_markup_mode=None,
     )
 
     @sub.command(
@@ -159,6 +173,7 @@ def history(
     ] = None,
     fmt: FormatOpt = TABLE,
     raw: RawOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """The change log, oldest first: when, who, which command, what, before and after.
 
@@ -166,4 +181,4 @@ def history(
     """
     kb = open_kb(ctx)
     rows = kb.history(key, str(kind) if kind else None)
-    emit(rows, fmt, table_columns=kb.columns("history"), raw=raw)
+    emit(rows, fmt, table_columns=kb.columns("history"), raw=raw, wide=wide)

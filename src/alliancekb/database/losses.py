@@ -18,6 +18,8 @@ from alliancekb.database.engine import make_engine
 from alliancekb.database.migrations import current_revision, downgrade, upgrade
 
 VERSION_TABLE = "alembic_version"
+SEARCH_INDEX = "search_"
+"""The full-text index's tables (0007, SQLite's FTS5): derived from the records, never lost."""
 
 
 def _columns(engine: Engine) -> dict[str, set[str]]:
@@ -26,7 +28,7 @@ def _columns(engine: Engine) -> dict[str, set[str]]:
         return {
             name: {c["name"] for c in found.get_columns(name)}
             for name in found.get_table_names()
-            if name != VERSION_TABLE
+            if name != VERSION_TABLE and not name.startswith(SEARCH_INDEX)
         }
 
 

@@ -259,13 +259,18 @@ def _read(path: Path, progress: Progress) -> _File:
     return _File(members, member_lines, groups, cow4ids, versions)
 
 
+COW4ID_NOTE = " COW Formal Alliances v4 id {cow4id} (ATOP's cow4id)."
+"""How an ATOP alliance's notes name the COW alliance ATOP links it to (`alliance show` reads
+it back: the table has no column for it)."""
+
+
 def _alliance(key: str, atopid: int, members: list[MemberRow], cow4id: int | None) -> AllianceRow:
     """The alliance of an atopid, dated by its memberships."""
     start, end, start_day, end_day = alliance_period(members)
     phases = max(map(itemgetter(PHASE), members))
     notes = f"ATOP alliance {atopid}."
     if cow4id:
-        notes += f" COW Formal Alliances v4 id {cow4id} (ATOP's cow4id)."
+        notes += COW4ID_NOTE.format(cow4id=cow4id)
     if phases:
         notes += f" {phases} phases, each with its own members and obligations."
     return AllianceRow(

@@ -19,8 +19,9 @@ fill in no particular order, memberships by state and day and alliances by day (
 times ATOP): in the default cache an import of that size reads 321,000 pages back from the file
 and writes 173,000; in this one 12,600 and 35,500 (the commit's)."""
 
-ALLIANCE_COLUMNS = (  # not the title: the files give none (NULL)
+ALLIANCE_COLUMNS = (  # the title: the common name, where alliance_names.csv gives one
     "key",
+    "title",
     "source_id",
     "external_id",
     "treaty_id",

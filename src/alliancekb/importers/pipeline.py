@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from alliancekb.alliance_names import titles
 from alliancekb.database.models import OBLIGATIONS, Alliance, Membership, State, Treaty
 from alliancekb.database.states import system_imported
 from alliancekb.errors import InvalidInput
@@ -84,7 +85,7 @@ def member_tuple(m: MemberRow, keys: dict[int, str]) -> tuple[Any, ...]:
 
 
 def alliance_tuple(a: AllianceRow, treaty_id: int | None) -> tuple[Any, ...]:
-    return (a.key, a.external_id, a.start, a.end, None, a.notes, True, treaty_id)  # no title
+    return (a.key, a.external_id, a.start, a.end, a.title, a.notes, True, treaty_id)
 
 
 def treaty_links(session: Session, alliances: Sequence[AllianceRow]) -> dict[str, tuple[int, str]]:
@@ -189,6 +190,7 @@ def alliance_rows(
         treaty_id = links[a.key][0] if a.key in links else None
         yield (
             a.key,
+            a.title,
             source_id,
             a.external_id,
             treaty_id,
@@ -274,6 +276,9 @@ def import_alliances(
 ) -> ImportSummary:
     """Create or replace an alliance source from a parsed file, inside the caller's transaction."""
     summary = ImportSummary(parsed.source.key, path)
+    known = titles(importer)  # the common names (NATO, the Warsaw Pact), by the file's own id
+    for alliance in parsed.alliances:
+        alliance.title = known.get(alliance.number)
     state_of, kept = state_ids(session, parsed, summary)
     if len(kept) < len(parsed.members):
         left_out = {(m[ALLIANCE], m[CCODE]) for m in parsed.members if m[CCODE] not in state_of}

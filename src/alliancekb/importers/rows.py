@@ -21,8 +21,9 @@ def stored(date: PartialDate) -> StoredDate:
 
 @dataclass(slots=True)
 class AllianceRow:
-    """An alliance as the alliances table stores it (the files give no title), with the number
-    its memberships give. (Slots: a large file has tens of thousands.)"""
+    """An alliance as the alliances table stores it, with the number its memberships give; the
+    files give no title: the pipeline sets the common name where alliance_names.csv has one.
+    (Slots: a large file has tens of thousands.)"""
 
     key: str
     number: int
@@ -35,6 +36,7 @@ class AllianceRow:
     treaty_key: tuple[str, int] | None = None
     """How to find the alliance's treaty: ("atopid", 3825) or ("cow4id", 301)."""
     fallback_treaty: tuple[str, int] | None = None
+    title: str | None = None
 
     @property
     def external_id(self) -> str:
