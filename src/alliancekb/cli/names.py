@@ -50,7 +50,7 @@ def search(
 
     Every word must be found; the last may be the start of a word.
 
-    Example: alliancekb search "North Atlantic"
+    Example: alliancekb search 'North Atlantic'
     """
     kb = open_kb(ctx)
     emit(kb.search(text, source), fmt, table_columns=SEARCH_COLUMNS, raw=raw, wide=wide)
