@@ -94,7 +94,7 @@ def _checked(cli: Cli, problem: str) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
         f"problem: {problem}\n",
-        "1 problem found in 66 checks\n",
+        "1 problem found in 76 checks\n",
     )
 
 

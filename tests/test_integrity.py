@@ -100,7 +100,7 @@ def test_overlapping_memberships(backend: str, engine: Engine, db_url: str) -> N
 
 def test_db_check_on_a_clean_database(cli: Cli) -> None:
     result = cli("db", "check")
-    assert (result.exit_code, result.stdout) == (0, "database OK: 66 checks, nothing wrong\n")
+    assert (result.exit_code, result.stdout) == (0, "database OK: 76 checks, nothing wrong\n")
 
 
 def test_db_check_finds_orphans(backend: str, engine: Engine, db_url: str) -> None:
@@ -117,7 +117,7 @@ def test_db_check_finds_orphans(backend: str, engine: Engine, db_url: str) -> No
     assert result.stdout == (
         "problem: orphans: 1 in memberships (state_id names no row of states)\n"
     )
-    assert result.stderr == "1 problem found in 66 checks\n"
+    assert result.stderr == "1 problem found in 76 checks\n"
 
 
 def test_db_check_reports_an_old_schema(cli: Cli) -> None:
