@@ -9,7 +9,6 @@ replaced as a whole.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from alliancekb.database.models import Change, State, SystemSpell
+from alliancekb.database.models import State, SystemSpell
 from alliancekb.database.states import STATES_IMPORTER
 from alliancekb.dates import PartialDate
 from alliancekb.errors import WouldLoseWork
@@ -181,7 +180,9 @@ def import_states(
     before = _records(session, touched)
     _write(session, source_id, parsed, added, changed, current, progress)
     session.expire_all()
-    _log_changed(session, context, before, _records(session, touched))
+    after = _records(session, touched)
+    changed_now = {key: record for key, record in before.items() if after.get(key) != record}
+    edits.log_replaced(session, context, changed_now, after, "state")
     log_import(session, context, STATES_IMPORTER, summary, existed)
     return summary
 
@@ -203,31 +204,6 @@ def _records(session: Session, ccodes: list[str]) -> dict[str, dict[str, Any]]:
         for row in session.scalars(query):
             found[str(row.ccode)] = state_record(row)
     return found
-
-
-def _log_changed(
-    session: Session,
-    context: WriteContext,
-    before: dict[str, dict[str, Any]],
-    after: dict[str, dict[str, Any]],
-) -> None:
-    """One entry per existing state the import changed, with its values before and after."""
-    rows = [
-        {
-            "at": context.at,
-            "by": context.by,
-            "command": context.command[:200],
-            "record_type": "state",
-            "record_key": key,
-            "action": "changed",
-            "before": json.dumps(record, ensure_ascii=False),
-            "after": json.dumps(after[key], ensure_ascii=False),
-        }
-        for key, record in sorted(before.items(), key=lambda item: int(item[0]))
-        if after.get(key) != record
-    ]
-    if rows:
-        session.execute(insert(Change), rows)
 
 
 def _write(

@@ -120,14 +120,15 @@ def log_replaced(
     context: WriteContext,
     before: dict[str, dict[str, Any]],
     after: dict[str, dict[str, Any]],
+    record_type: str = "alliance",
 ) -> None:
-    """One entry per alliance removed (after: none) or changed, with its values before."""
+    """One entry per record removed (after: none) or changed, with its values before."""
     rows = [
         {
             "at": context.at,
             "by": context.by,
             "command": context.command[:200],
-            "record_type": "alliance",
+            "record_type": record_type,
             "record_key": key,
             "action": "changed" if key in after else "removed",
             "before": json.dumps(record, ensure_ascii=False),
